@@ -1,0 +1,269 @@
+"""Load and validate data/ and build the DuckDB database: the only place that reads data files.
+
+A file that breaks one invariant of ../shared/DATA_CONTRACT.md is refused whole with a message
+naming the file, the row, the column and the value; nothing is loaded in part.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from assistant.errors import DataError
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+FORMS = ("strategic partnership", "cooperation agreement", "political declaration", "statement of intent")
+TOPICS = (
+    "comprehensive", "industry_procurement", "operations", "military_mobility", "cyber", "training",
+    "maritime", "air_defence", "research_technology", "ukraine_support",
+)
+REGIONS = ("Northern Europe", "Western Europe", "Eastern Europe", "Southern Europe")
+PRECISIONS = ("day", "month", "year")
+FIRST_DATE, LAST_DATE = dt.date(2014, 1, 1), dt.date(2025, 9, 30)
+
+AGREEMENT_COLUMNS = (
+    "agreement_id", "title", "signed_date", "date_precision", "year", "parties", "n_parties", "scope",
+    "form", "topics", "mutual_defence_clause", "summary", "source_url",
+)
+COUNTRY_COLUMNS = ("code", "name", "eu_member", "nato_member", "region")
+BOOLEANS = {"true": True, "false": False}
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    eu_member: bool
+    nato_member: bool
+    region: str
+
+
+@dataclass(frozen=True)
+class Agreement:
+    agreement_id: str
+    title: str
+    signed_date: dt.date
+    date_precision: str
+    year: int
+    parties: tuple[str, ...]
+    n_parties: int
+    scope: str
+    form: str
+    topics: tuple[str, ...]
+    mutual_defence_clause: bool
+    summary: str
+    source_url: str
+
+
+@dataclass(frozen=True)
+class Dataset:
+    countries: tuple[Country, ...]
+    agreements: tuple[Agreement, ...]
+
+
+class _Rows:
+    """Reads one CSV file strictly and names the place of every fault."""
+
+    def __init__(self, path: Path, columns: tuple[str, ...]):
+        self.path, self.name = path, f"{path.parent.name}/{path.name}"
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            line = raw[: e.start].count(b"\n") + 1
+            raise DataError(f"{self.name}, row {line}: the file is not UTF-8 text "
+                            f"(byte {raw[e.start:e.start + 1]!r} at position {e.start}). "
+                            "Save it as 'CSV UTF-8' and try again.") from None
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise DataError(f"{self.name}: the file is empty; it needs the header row "
+                            f"{','.join(columns)}.") from None
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise DataError(f"{self.name}, row 1 (header), column '{missing[0]}': the column is missing "
+                            f"(value: none). Expected columns: {', '.join(columns)}.")
+        dupes = sorted({c for c in header if header.count(c) > 1})
+        if dupes:
+            raise DataError(f"{self.name}, row 1 (header), column '{dupes[0]}': the column appears twice.")
+        self.header = header
+        self.records: list[tuple[int, dict[str, str]]] = []
+        for cells in reader:
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                raise DataError(f"{self.name}, row {line}: blank line (value: {','.join(cells)!r}). "
+                                "Remove empty rows; every row must be one complete record.")
+            if len(cells) != len(header):
+                raise DataError(f"{self.name}, row {line}: has {len(cells)} cells but the header has "
+                                f"{len(header)} (value: {','.join(cells)[:80]!r}).")
+            self.records.append((line, dict(zip(header, cells))))
+
+    def fail(self, line: int, column: str, value: str, why: str) -> DataError:
+        return DataError(f"{self.name}, row {line}, column '{column}', value {value!r}: {why}")
+
+
+def _bool(rows: _Rows, line: int, column: str, value: str) -> bool:
+    if value.strip().lower() not in BOOLEANS:
+        raise rows.fail(line, column, value, "must be true or false.")
+    return BOOLEANS[value.strip().lower()]
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def load_countries(path: Path) -> tuple[Country, ...]:
+    rows = _Rows(path, COUNTRY_COLUMNS)
+    seen: set[str] = set()
+    countries = []
+    for line, r in rows.records:
+        code = r["code"].strip()
+        if len(code) != 2 or not code.isalpha() or not code.isupper():
+            raise rows.fail(line, "code", code, "must be an ISO 3166-1 alpha-2 code such as FR.")
+        if code in seen:
+            raise rows.fail(line, "code", code, "duplicate code.")
+        seen.add(code)
+        if not r["name"].strip():
+            raise rows.fail(line, "name", r["name"], "the name is empty.")
+        if r["region"] not in REGIONS:
+            raise rows.fail(line, "region", r["region"], f"must be one of {', '.join(REGIONS)}.")
+        countries.append(Country(code, r["name"].strip(), _bool(rows, line, "eu_member", r["eu_member"]),
+                                 _bool(rows, line, "nato_member", r["nato_member"]), r["region"]))
+    if not countries:
+        raise DataError(f"{rows.name}: no countries in the file.")
+    return tuple(countries)
+
+
+def _agreement(rows: _Rows, line: int, r: dict[str, str], countries: dict[str, Country]) -> Agreement:
+    aid = r["agreement_id"].strip()
+    if not aid:
+        raise rows.fail(line, "agreement_id", aid, "every agreement needs an id.")
+    if not r["title"].strip():
+        raise rows.fail(line, "title", r["title"], "the title is empty.")
+    try:
+        signed = dt.date.fromisoformat(r["signed_date"].strip())
+    except ValueError:
+        raise rows.fail(line, "signed_date", r["signed_date"], "not a date in the form YYYY-MM-DD.") from None
+    if not FIRST_DATE <= signed <= LAST_DATE:
+        raise rows.fail(line, "signed_date", r["signed_date"], "outside the data's period, 2014-01-01 to 2025-09-30.")
+    precision = r["date_precision"].strip()
+    if precision not in PRECISIONS:
+        raise rows.fail(line, "date_precision", precision, "must be day, month or year.")
+    if (precision == "month" and signed.day != 1) or (precision == "year" and (signed.month, signed.day) != (1, 1)):
+        raise rows.fail(line, "signed_date", r["signed_date"], f"with precision '{precision}' the date must be the first day of the {precision}.")
+    if r["year"].strip() != str(signed.year):
+        raise rows.fail(line, "year", r["year"], f"must equal the year of signed_date ({signed.year}).")
+    parties = _split(r["parties"])
+    for code in parties:
+        if code not in countries:
+            raise rows.fail(line, "parties", code, "unknown country code (not in data/countries.csv).")
+    if len(set(parties)) != len(parties):
+        dup = next(p for p in parties if parties.count(p) > 1)
+        raise rows.fail(line, "parties", dup, "the same party is listed twice.")
+    if len(parties) < 2:
+        raise rows.fail(line, "parties", r["parties"], "an agreement needs at least two parties.")
+    if not any(countries[p].eu_member for p in parties):
+        raise rows.fail(line, "parties", r["parties"], "at least one party must be an EU member state.")
+    if r["n_parties"].strip() != str(len(parties)):
+        raise rows.fail(line, "n_parties", r["n_parties"], f"must equal the number of parties ({len(parties)}).")
+    scope = "bilateral" if len(parties) == 2 else "plurilateral"
+    if r["scope"].strip() != scope:
+        raise rows.fail(line, "scope", r["scope"], f"with {len(parties)} parties the scope is '{scope}'.")
+    if r["form"].strip() not in FORMS:
+        raise rows.fail(line, "form", r["form"], f"must be one of: {', '.join(FORMS)}.")
+    topics = _split(r["topics"])
+    if not topics:
+        raise rows.fail(line, "topics", r["topics"], "at least one topic is needed.")
+    for topic in topics:
+        if topic not in TOPICS:
+            raise rows.fail(line, "topics", topic, f"unknown topic; use: {', '.join(TOPICS)}.")
+    if len(set(topics)) != len(topics):
+        raise rows.fail(line, "topics", r["topics"], "a topic is listed twice.")
+    url = r["source_url"].strip()
+    if not url.startswith(("https://", "http://")) or " " in url:
+        raise rows.fail(line, "source_url", url, "every agreement needs a public web address (http or https).")
+    return Agreement(aid, r["title"].strip(), signed, precision, signed.year, tuple(sorted(parties)),
+                     len(parties), scope, r["form"].strip(), tuple(topics),
+                     _bool(rows, line, "mutual_defence_clause", r["mutual_defence_clause"]),
+                     r["summary"].strip(), url)
+
+
+def load_agreements(path: Path, countries: tuple[Country, ...]) -> tuple[Agreement, ...]:
+    rows = _Rows(path, AGREEMENT_COLUMNS)
+    by_code = {c.code: c for c in countries}
+    seen: dict[str, int] = {}
+    agreements = []
+    for line, r in rows.records:
+        a = _agreement(rows, line, r, by_code)
+        if a.agreement_id in seen:
+            raise rows.fail(line, "agreement_id", a.agreement_id, f"duplicate id (also on row {seen[a.agreement_id]}).")
+        seen[a.agreement_id] = line
+        agreements.append(a)
+    if not agreements:
+        raise DataError(f"{rows.name}: no agreements in the file.")
+    return tuple(agreements)
+
+
+def load_dataset(data_dir: Path | str | None = None) -> Dataset:
+    data_dir = Path(data_dir or DATA_DIR)
+    for name in ("countries.csv", "agreements.csv"):
+        if not (data_dir / name).is_file():
+            raise DataError(f"{data_dir.name}/{name}: the file is missing.")
+    countries = load_countries(data_dir / "countries.csv")
+    return Dataset(countries, load_agreements(data_dir / "agreements.csv", countries))
+
+
+SCHEMA = """
+CREATE TABLE countries (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, eu_member BOOLEAN NOT NULL,
+                        nato_member BOOLEAN NOT NULL, region VARCHAR NOT NULL);
+CREATE TABLE agreements (agreement_id VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, signed_date DATE NOT NULL,
+    date_precision VARCHAR, year INTEGER, parties VARCHAR[], n_parties INTEGER, scope VARCHAR, form VARCHAR,
+    topics VARCHAR[], mutual_defence_clause BOOLEAN, summary VARCHAR, source_url VARCHAR NOT NULL);
+CREATE VIEW agreement_parties AS
+    SELECT agreement_id, unnest(parties) AS country_code FROM agreements;
+"""
+
+
+def write_database(dataset: Dataset, con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("BEGIN")
+    con.execute(SCHEMA)
+    con.executemany("INSERT INTO countries VALUES (?, ?, ?, ?, ?)",
+                    [(c.code, c.name, c.eu_member, c.nato_member, c.region) for c in dataset.countries])
+    con.executemany(
+        "INSERT INTO agreements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(a.agreement_id, a.title, a.signed_date, a.date_precision, a.year, list(a.parties), a.n_parties,
+          a.scope, a.form, list(a.topics), a.mutual_defence_clause, a.summary, a.source_url)
+         for a in dataset.agreements])
+    con.execute("COMMIT")
+
+
+def build_database_file(out: Path | str, data_dir: Path | str | None = None) -> Dataset:
+    """Validate data/ and write a DuckDB file; on bad data raise DataError and leave no file."""
+    dataset = load_dataset(data_dir)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".duckdb", dir=out.parent)
+    os.close(fd)
+    os.unlink(tmp)  # duckdb wants to create the file itself
+    try:
+        con = duckdb.connect(tmp)
+        try:
+            write_database(dataset, con)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, out)
+    finally:
+        for leftover in (tmp, tmp + ".wal"):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
+    return dataset

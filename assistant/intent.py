@@ -1,0 +1,267 @@
+"""The Intent: what a question asks, as plain frozen data between the parser and the SQL builder.
+
+Each filter renders itself twice, as a sqlglot condition on `agreements AS a` and as plain words,
+so the interpretation a user reads and the SQL that runs cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from sqlglot import exp
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+def col(name: str, table: str = "a") -> exp.Column:
+    return exp.column(name, table)
+
+
+def lit(value: object) -> exp.Expression:
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int):
+        return exp.Literal.number(value)
+    if isinstance(value, dt.date):
+        return exp.cast(exp.Literal.string(value.isoformat()), "DATE")
+    return exp.Literal.string(str(value))
+
+
+def codes_array(codes: tuple[str, ...]) -> exp.Array:
+    return exp.Array(expressions=[lit(c) for c in codes])
+
+
+def join_words(items: list[str], last: str = "and") -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+@dataclass(frozen=True)
+class Parties:
+    """Agreements by their parties. mode: any (at least one), all (every one named), only (no others)."""
+
+    codes: tuple[str, ...]
+    mode: str = "any"
+    label: str = ""  # "France", "the Baltic states (Estonia, Latvia, Lithuania)"
+    slot: str = "country"  # follow-ups replace filters of the same slot
+
+    def condition(self) -> exp.Expression:
+        if len(self.codes) == 1 and self.mode != "only":
+            return exp.func("list_contains", col("parties"), lit(self.codes[0]), dialect="duckdb")
+        fn = {"any": "list_has_any", "all": "list_has_all"}.get(self.mode)
+        if fn:
+            return exp.Anonymous(this=fn, expressions=[col("parties"), codes_array(self.codes)])
+        return exp.Anonymous(this="list_has_all", expressions=[codes_array(self.codes), col("parties")])
+
+    def words(self) -> str:
+        if self.mode == "only":
+            return f"only among {self.label} (every party a member)"
+        if self.mode == "all" and len(self.codes) > 1:
+            return f"signed by {self.label} together"
+        return f"involving {self.label}"
+
+
+@dataclass(frozen=True)
+class Excluding:
+    codes: tuple[str, ...]
+    label: str
+    slot: str = "exclude"
+
+    def condition(self) -> exp.Expression:
+        return exp.not_(exp.Anonymous(this="list_has_any", expressions=[col("parties"), codes_array(self.codes)]))
+
+    def words(self) -> str:
+        return f"without {self.label}"
+
+
+@dataclass(frozen=True)
+class Years:
+    """Signed in a span of calendar years, both ends included; None leaves an end open."""
+
+    start: int | None
+    end: int | None
+    said: str = ""  # how the user put it: "since 2022", "after 2020"
+    slot: str = "time"
+
+    def condition(self) -> exp.Expression:
+        year = col("year")
+        if self.start == self.end:
+            return year.eq(lit(self.start))
+        parts = []
+        if self.start is not None:
+            parts.append(year >= lit(self.start))
+        if self.end is not None:
+            parts.append(year <= lit(self.end))
+        return exp.and_(*parts)
+
+    def words(self) -> str:
+        if self.start == self.end:
+            return f"signed in {self.start}"
+        if self.end is None:
+            return f"signed in {self.start} or later" + (f" ('{self.said}' includes {self.start})" if self.said else "")
+        if self.start is None:
+            return f"signed in {self.end} or earlier"
+        return f"signed between {self.start} and {self.end} (both included)"
+
+
+@dataclass(frozen=True)
+class YearIn:
+    years: tuple[int, ...]
+    slot: str = "time"
+
+    def condition(self) -> exp.Expression:
+        return col("year").isin(*[lit(y) for y in self.years])
+
+    def words(self) -> str:
+        return "signed in " + join_words([str(y) for y in self.years], "or")
+
+
+@dataclass(frozen=True)
+class Month:
+    """A calendar month; only rows dated to the day or month can be placed in a month."""
+
+    year: int
+    month: int
+    slot: str = "time"
+
+    def condition(self) -> exp.Expression:
+        return exp.and_(col("year").eq(lit(self.year)),
+                        exp.func("month", col("signed_date")).eq(lit(self.month)),
+                        col("date_precision").isin(lit("day"), lit("month")))
+
+    def words(self) -> str:
+        return f"signed in {MONTHS[self.month - 1]} {self.year} (rows dated to the day or month)"
+
+
+@dataclass(frozen=True)
+class Dates:
+    """Signed on or after / before a day, e.g. the full-scale invasion of 24 February 2022."""
+
+    start: dt.date | None = None
+    before: dt.date | None = None
+    label: str = ""
+    slot: str = "time"
+
+    def condition(self) -> exp.Expression:
+        parts = []
+        if self.start:
+            parts.append(col("signed_date") >= lit(self.start))
+        if self.before:
+            parts.append(col("signed_date") < lit(self.before))
+        return exp.and_(*parts)
+
+    def words(self) -> str:
+        if self.start:
+            return f"signed {self.label} (on or after {self.start.day} {MONTHS[self.start.month - 1]} {self.start.year})"
+        return f"signed {self.label} (before {self.before.day} {MONTHS[self.before.month - 1]} {self.before.year})"
+
+
+@dataclass(frozen=True)
+class Form:
+    form: str
+    slot: str = "form"
+
+    def condition(self) -> exp.Expression:
+        return col("form").eq(lit(self.form))
+
+    def words(self) -> str:
+        return f"in the form of a {self.form}"
+
+
+@dataclass(frozen=True)
+class Topic:
+    topic: str
+    slot: str = "topic"
+
+    def condition(self) -> exp.Expression:
+        return exp.func("list_contains", col("topics"), lit(self.topic), dialect="duckdb")
+
+    def words(self) -> str:
+        return f"with the topic '{self.topic}'"
+
+
+@dataclass(frozen=True)
+class Scope:
+    scope: str
+    slot: str = "scope"
+
+    def condition(self) -> exp.Expression:
+        return col("scope").eq(lit(self.scope))
+
+    def words(self) -> str:
+        return "bilateral (two parties)" if self.scope == "bilateral" else "plurilateral (three or more parties)"
+
+
+@dataclass(frozen=True)
+class PartyCount:
+    op: str  # '=', '>=', '>', '<=', '<'
+    n: int
+    slot: str = "size"
+
+    def condition(self) -> exp.Expression:
+        ops = {"=": exp.EQ, ">=": exp.GTE, ">": exp.GT, "<=": exp.LTE, "<": exp.LT}
+        return ops[self.op](this=col("n_parties"), expression=lit(self.n))
+
+    def words(self) -> str:
+        said = {"=": "exactly", ">=": "at least", ">": "more than", "<=": "at most", "<": "fewer than"}[self.op]
+        return f"with {said} {self.n} parties"
+
+
+@dataclass(frozen=True)
+class MutualDefence:
+    value: bool = True
+    slot: str = "mutual"
+
+    def condition(self) -> exp.Expression:
+        return col("mutual_defence_clause").eq(lit(self.value))
+
+    def words(self) -> str:
+        return "with a mutual defence clause" if self.value else "without a mutual defence clause"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A word in the title or summary ("IRIS-T", "Nancy"); compared in lower case, as a literal."""
+
+    word: str
+    slot: str = "text"
+
+    def condition(self) -> exp.Expression:
+        needle = lit(self.word.lower())
+        return exp.or_(exp.func("contains", exp.func("lower", col("title")), needle),
+                       exp.func("contains", exp.func("lower", col("summary")), needle))
+
+    def words(self) -> str:
+        return f"mentioning '{self.word}' in the title or summary"
+
+
+Filter = Parties | Excluding | Years | YearIn | Month | Dates | Form | Topic | Scope | PartyCount | MutualDefence | Text
+
+KINDS = ("count", "list", "first", "latest", "detail", "breakdown", "rank", "partners", "never", "share")
+DIMENSIONS = ("year", "month", "form", "topic", "scope", "country", "region", "pair", "parties")
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One question, understood. Filters narrow the agreements; kind says what to compute on them."""
+
+    kind: str = "count"
+    filters: tuple[Filter, ...] = ()
+    dims: tuple[str, ...] = ()  # breakdown / rank dimensions, e.g. ("year",) or ("year", "form")
+    focus: tuple[str, ...] = ()  # partners / never: the state whose partners are asked about
+    focus_label: str = ""
+    restrict: tuple[str, ...] = ()  # country rows limited to these codes ("each Nordic state")
+    restrict_label: str = ""
+    metric: str = "agreements"  # rank countries by "agreements" or by number of "partners"
+    n: int | None = None  # top / bottom N (ties with the N-th are shown too)
+    ascending: bool = False
+    count_rows: bool = False  # "how many partners / countries": the answer is the number of rows
+    share: tuple[Filter, ...] = ()  # share questions: the part whose share of `filters` is asked
+    chart: str | None = None  # the user's chart override: line, bar, table, map, network, heatmap
+    notes: tuple[str, ...] = field(default=())  # readings the interpretation should state
+
+    def with_(self, **changes) -> "Intent":
+        return replace(self, **changes)

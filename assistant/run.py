@@ -1,0 +1,59 @@
+"""The hardened, read-only DuckDB connection the answers run on, and query execution."""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from assistant.data import Dataset, build_database_file
+
+HARDENED = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+    "threads": 1,
+}
+
+
+@dataclass(frozen=True)
+class Result:
+    columns: list[str]
+    rows: list[tuple]
+
+
+class Database:
+    """One read-only, hardened connection per process; a cursor per thread for concurrent users."""
+
+    def __init__(self, path: Path | str, dataset: Dataset | None = None):
+        self.path = Path(path)
+        self.dataset = dataset
+        self._con = duckdb.connect(str(self.path), read_only=True, config=dict(HARDENED))
+        self._local = threading.local()
+
+    @classmethod
+    def from_data(cls, data_dir: Path | str | None = None) -> "Database":
+        """Validate data/, write it to a private temporary DuckDB file and open that read-only."""
+        folder = tempfile.mkdtemp(prefix="defence-pacts-")
+        atexit.register(shutil.rmtree, folder, True)
+        dataset = build_database_file(Path(folder) / "agreements.duckdb", data_dir)
+        return cls(Path(folder) / "agreements.duckdb", dataset)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._local.cursor = self._con.cursor()
+        return cur
+
+    def execute(self, sql: str) -> Result:
+        cur = self.cursor()
+        cur.execute(sql)
+        columns = [d[0] for d in cur.description]
+        return Result(columns, cur.fetchall())

@@ -1,0 +1,125 @@
+"""Countries, groups, synonyms and templates from prompts/: the only place that reads rule files.
+
+It turns the YAML into one phrase lexicon (a tuple of words -> the tags it carries) that the
+parser matches longest-first, plus the word lists for typo correction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from assistant.data import Country, Dataset
+
+PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+TOKEN = re.compile(r"[a-z0-9&]+(?:['’.\-][a-z0-9]+)*\.?|%")
+
+
+@dataclass(frozen=True)
+class Tag:
+    kind: str  # country, outside, group, form, topic, scope, mutual, agreement, dim, measure, chart, off_topic
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    members: tuple[str, ...]
+
+
+def tokens(text: str) -> list[str]:
+    return [t.rstrip(".") if t.count(".") == 1 and t.endswith(".") else t for t in TOKEN.findall(text)]
+
+
+def _read(name: str) -> dict:
+    with open(PROMPTS_DIR / name, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+class Vocabulary:
+    """Everything the parser knows about words, built once per process from prompts/ and the data."""
+
+    def __init__(self, dataset: Dataset):
+        self.countries: dict[str, Country] = {c.code: c for c in dataset.countries}
+        self.names = {c.code: c.name for c in dataset.countries}
+        words = _read("vocabulary.yaml")
+        self.spelling: dict[str, str] = words["spelling"]
+        self.templates: dict = _read("templates.yaml")
+        self.suggestions: dict = _read("suggestions.yaml")
+        self.lexicon: dict[tuple[str, ...], list[Tag]] = {}
+        self.filler: set[tuple[str, ...]] = set()
+
+        country_words = _read("countries.yaml")
+        for code, aliases in country_words["in_scope"].items():
+            for alias in [self.names[code].lower(), *aliases]:
+                self._add(alias, Tag("country", code))
+        for name, aliases in country_words["out_of_scope"].items():
+            for alias in aliases:
+                self._add(alias, Tag("outside", name))
+
+        self.groups: dict[str, Group] = {}
+        for key, g in _read("groups.yaml")["groups"].items():
+            self.groups[key] = Group(key, g["label"], self._members(g))
+            for w in g["words"]:
+                self._add(w, Tag("group", key))
+
+        for section, kind in (("forms", "form"), ("topics", "topic"), ("scope", "scope"),
+                              ("dimensions", "dim"), ("measures", "measure"), ("charts", "chart")):
+            for value, phrases in words[section].items():
+                for p in phrases:
+                    self._add(p, Tag(kind, value))
+        for kind in ("mutual_defence", "agreement_words", "invasion", "before_invasion", "off_topic"):
+            for p in words[kind]:
+                self._add(p, Tag(kind))
+        for p in words["filler"]:
+            self.filler.add(tuple(tokens(self.fold(p))))
+        self.follow_up = {mode: sorted(ps, key=len, reverse=True) for mode, ps in words["follow_up"].items()}
+        self.max_phrase = max(len(k) for k in self.lexicon)
+
+        # Distinctive words of agreement titles ("nancy", "iris-t", "cv90"): a question may name them.
+        known = {w for key in list(self.lexicon) + list(self.filler) for w in key}
+        self.title_words = {w for a in dataset.agreements for w in tokens(a.title.lower())
+                            if len(w) >= 3 and w not in known}
+        self.summary_words = {w for a in dataset.agreements for w in tokens(a.summary.lower())
+                              if len(w) >= 4 and w not in known}
+        # Single words worth correcting typos towards (short words are too easy to mistake).
+        self.fuzzy_targets = sorted({k[0] for k in self.lexicon if len(k) == 1 and len(k[0]) >= 5}
+                                    | {k[0] for k in self.filler if len(k) == 1 and len(k[0]) >= 5})
+
+    def _members(self, g: dict) -> tuple[str, ...]:
+        if "members" in g:
+            return tuple(sorted(g["members"]))
+        if "region" in g:
+            return tuple(sorted(c.code for c in self.countries.values() if c.region == g["region"]))
+        field = g["where"]
+        if field.startswith("not "):
+            return tuple(sorted(c.code for c in self.countries.values() if not getattr(c, field[4:])))
+        return tuple(sorted(c.code for c in self.countries.values() if getattr(c, field)))
+
+    def fold(self, text: str) -> str:
+        return " ".join(self.spelling.get(t, t) for t in tokens(text.lower()))
+
+    def _add(self, phrase: str, tag: Tag) -> None:
+        key = tuple(tokens(self.fold(phrase)))
+        if key:
+            tags = self.lexicon.setdefault(key, [])
+            if tag not in tags:
+                tags.append(tag)
+
+    def name_list(self, codes) -> str:
+        names = [self.names[c] for c in codes]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+    def scope_sentence(self) -> str:
+        return ("The data covers agreements signed from 2014 to September 2025 among the 27 EU member "
+                "states, the United Kingdom and Ukraine: " + ", ".join(sorted(self.names.values())) + ".")
+
+
+@lru_cache(maxsize=4)
+def vocabulary_for(dataset: Dataset) -> Vocabulary:
+    return Vocabulary(dataset)
