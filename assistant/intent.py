@@ -101,7 +101,9 @@ class Years:
         if self.start == self.end:
             return f"signed in {self.start}"
         if self.end is None:
-            return f"signed in {self.start} or later" + (f" ('{self.said}' includes {self.start})" if self.said else "")
+            said = f" ('{self.said}' = from {self.start} on)" if self.said and str(self.start) not in self.said else \
+                (f" ('{self.said}' includes {self.start})" if self.said else "")
+            return f"signed in {self.start} or later{said}"
         if self.start is None:
             return f"signed in {self.end} or earlier"
         return f"signed between {self.start} and {self.end} (both included)"
@@ -161,14 +163,16 @@ class Dates:
 
 @dataclass(frozen=True)
 class Form:
-    form: str
+    forms: tuple[str, ...]
     slot: str = "form"
 
     def condition(self) -> exp.Expression:
-        return col("form").eq(lit(self.form))
+        if len(self.forms) == 1:
+            return col("form").eq(lit(self.forms[0]))
+        return col("form").isin(*[lit(f) for f in self.forms])
 
     def words(self) -> str:
-        return f"in the form of a {self.form}"
+        return "in the form of a " + join_words(list(self.forms), "or")
 
 
 @dataclass(frozen=True)
@@ -239,6 +243,14 @@ class Text:
 
 
 Filter = Parties | Excluding | Years | YearIn | Month | Dates | Form | Topic | Scope | PartyCount | MutualDefence | Text
+
+SLOT_ORDER = ("country", "exclude", "time", "form", "topic", "scope", "size", "mutual", "text")
+
+
+def ordered(filters) -> tuple:
+    """Filters in reading order (who, when, what), so the interpretation reads naturally."""
+    return tuple(sorted(filters, key=lambda f: SLOT_ORDER.index(f.slot)))
+
 
 KINDS = ("count", "list", "first", "latest", "detail", "breakdown", "rank", "partners", "never", "share")
 DIMENSIONS = ("year", "month", "form", "topic", "scope", "country", "region", "pair", "parties")

@@ -73,7 +73,8 @@ class Vocabulary:
             for value, phrases in words[section].items():
                 for p in phrases:
                     self._add(p, Tag(kind, value))
-        for kind in ("mutual_defence", "agreement_words", "invasion", "before_invasion", "off_topic"):
+        self.phrases = {k: [self.fold(p) for p in words[k]] for k in ("invasion", "before_invasion")}
+        for kind in ("mutual_defence", "agreement_words", "off_topic"):
             for p in words[kind]:
                 self._add(p, Tag(kind))
         for p in words["filler"]:

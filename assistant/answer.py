@@ -1,0 +1,167 @@
+"""The Answer object (ANSWER_CONTRACT.md) and the orchestration of the stages:
+
+    parse -> build_sql -> validate -> run -> chart -> answer text
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from assistant import build_sql, validate
+from assistant.errors import AssistantError
+from assistant.intent import Intent
+from assistant.parse import Parser, Refusal
+from assistant.run import Database, Result
+from assistant.vocabulary import Vocabulary
+from assistant.wording import describe, interpretation
+
+log = logging.getLogger(__name__)
+CONTRACT_KEYS = ("question", "status", "interpretation", "answer", "sql", "columns", "rows", "row_count", "chart",
+                 "suggestions", "elapsed_ms")
+
+
+@dataclass
+class Answer:
+    question: str
+    status: str
+    interpretation: str
+    answer: str
+    sql: str | None = None
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    row_count: int = 0
+    chart: dict | None = None
+    suggestions: list[str] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+    kind: str | None = None  # the intent kind, for the page and the suites (added to the contract)
+    timings: dict[str, float] = field(default_factory=dict)  # ms per stage; not part of the JSON
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("timings")
+        return d
+
+    def as_text(self) -> str:
+        lines = [self.answer, f"  ({self.interpretation})"]
+        if self.rows:
+            lines.append("  " + " | ".join(self.columns))
+            lines += ["  " + " | ".join(str(v) for v in r) for r in self.rows[:20]]
+            if len(self.rows) > 20:
+                lines.append(f"  ... {len(self.rows) - 20} more rows")
+        if self.suggestions:
+            lines.append("  Try: " + " / ".join(self.suggestions))
+        return "\n".join(lines)
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()[:10]
+    if isinstance(v, decimal.Decimal):
+        return float(v)
+    if isinstance(v, (list, tuple)):
+        return [_json_value(x) for x in v]
+    return v
+
+
+class Engine:
+    """Everything an answer needs, loaded once per process: the database, the words, the parser."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.vocab = Vocabulary(db.dataset)
+        self.parser = Parser(self.vocab)
+
+    @classmethod
+    def load(cls, data_dir=None) -> "Engine":
+        return cls(Database.from_data(data_dir))
+
+    def conversation(self) -> "Conversation":
+        return Conversation(self)
+
+    def answer(self, question: str, previous: Intent | None = None) -> tuple[Answer, Intent | None]:
+        start = time.perf_counter()
+        timings: dict[str, float] = {}
+
+        def lap(stage: str, t0: float) -> float:
+            now = time.perf_counter()
+            timings[stage] = (now - t0) * 1000
+            return now
+
+        question = question if isinstance(question, str) else str(question)
+        try:
+            t = time.perf_counter()
+            parsed = self.parser.parse(question, previous)
+            t = lap("parse", t)
+            if isinstance(parsed, Refusal):
+                a = Answer(question, parsed.status, parsed.interpretation, parsed.answer,
+                           suggestions=list(parsed.suggestions))
+                return self._finish(a, start, timings), None
+            intent = parsed
+            query = build_sql.build(intent)
+            t = lap("build_sql", t)
+            sql = validate.accept(query)
+            t = lap("validate", t)
+            result = self.db.execute(sql)
+            t = lap("execute", t)
+            answer = self._compose(question, intent, sql, result)
+            t = lap("answer", t)
+            from assistant.charts import choose_chart
+
+            answer.chart = choose_chart(intent, result.columns, result.rows, _title(question, answer))
+            lap("chart", t)
+            return self._finish(answer, start, timings), intent
+        except AssistantError as e:
+            a = Answer(question, "unsupported", "I could not turn this into a safe query.", e.message,
+                       suggestions=list(self.vocab.suggestions["starter"][:3]))
+            return self._finish(a, start, timings), None
+        except Exception:  # never a traceback for the user; the log keeps it for us
+            log.exception("failed to answer %r", question)
+            a = Answer(question, "unsupported", "Something went wrong while answering.",
+                       "Sorry, I could not answer that. Please rephrase it, or try one of the suggestions.",
+                       suggestions=list(self.vocab.suggestions["starter"][:3]))
+            return self._finish(a, start, timings), None
+
+    @staticmethod
+    def _finish(a: Answer, start: float, timings: dict[str, float]) -> Answer:
+        a.elapsed_ms = round((time.perf_counter() - start) * 1000, 3)
+        a.timings = timings
+        return a
+
+    def _compose(self, question: str, intent: Intent, sql: str, result: Result) -> Answer:
+        columns = list(result.columns)
+        rows = [list(r) for r in result.rows]
+        row_count = len(rows)
+        if "n_matching" in columns:
+            i = columns.index("n_matching")
+            row_count = rows[0][i] if rows else 0
+            columns.pop(i)
+            for r in rows:
+                r.pop(i)
+        text = describe(self.vocab, intent, columns, rows, row_count)
+        suggestions = list(self.vocab.suggestions["follow_up"].get(intent.kind, []))
+        return Answer(question, "ok", interpretation(self.vocab, intent), text, sql, columns,
+                      [[_json_value(v) for v in r] for r in rows], row_count, None, suggestions, kind=intent.kind)
+
+
+def _title(question: str, answer: Answer) -> str:
+    q = question.strip()
+    return q if len(q) <= 90 else q[:87] + "..."
+
+
+class Conversation:
+    """One conversation: later questions may lean on the previous intent ("And Germany?")."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.previous: Intent | None = None
+
+    def ask(self, question: str) -> Answer:
+        answer, intent = self.engine.answer(question, self.previous)
+        if intent is not None:
+            self.previous = intent
+        return answer

@@ -1,0 +1,268 @@
+"""What the words of a question found -> one Intent: the reading rules of SEMANTICS.md in one place.
+
+Kinds, in the order they are recognised:
+    share       "What share of France's agreements are bilateral?"
+    detail      "Tell me about the Treaty of Nancy"
+    never       "Which states has Austria never signed with?"
+    partners    "Who are Slovakia's partners?", "How many partners does Malta have?", "France's top partner"
+    first/latest "Latvia's first agreement", "the 3 most recent deals"
+    rank        "Top 5 countries since 2022", "Which year saw the most agreements?"
+    breakdown   "Agreements per year by form", "How many did each Nordic state sign?"
+    count/list  "How many agreements did Spain sign after 2020?", "Which deals include Denmark?"
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from assistant.intent import Excluding, Form, Intent, MutualDefence, Parties, Scope, Text, Topic, ordered
+
+COUNTRY_ROW_KINDS = ("partners", "never")
+STRONG_BEFORE = ("list", "count", "rank_most", "rank_least", "each")
+
+
+def _unique(items):
+    return list(dict.fromkeys(items))
+
+
+def assemble(parser, f, time_filters, n, previous, mode, text):
+    from assistant.parse import ONLY_AMONG, Refusal
+
+    v = parser.v
+    notes: list[str] = []
+
+    # Countries and groups, with what joins them.
+    excluded_at = [p for p, m in f.measures if m == "exclude"]
+    def is_excluded(pos):
+        return any(0 < pos - e <= 3 for e in excluded_at)
+    countries = _unique(c for p, c in f.countries if not is_excluded(p))
+    excluded = _unique(c for p, c in f.countries if is_excluded(p))
+    groups = [(p, g, noun) for p, g, noun in f.groups if not is_excluded(p)]
+    excluded_groups = [g for p, g, _ in f.groups if is_excluded(p)]
+
+    # Dimensions: "country" counts only right after a question word ("which countries", "top 5 states").
+    dims = []
+    for pos, d in f.dims:
+        if d == "country":
+            near = any(m in STRONG_BEFORE and 0 <= pos - p <= 3 for p, m in f.measures)
+            who = f.words[pos] in ("who",) if pos < len(f.words) else False
+            if not (near or who):
+                continue
+        if d not in dims:
+            dims.append(d)
+    if f.has("each") and not dims and (len(countries) > 1 or groups or not countries):
+        dims.append("country")
+    for pos, key, noun in groups:
+        if noun and any(m in ("list", "count") and 0 <= pos - p <= 2 for p, m in f.measures) and "country" not in dims:
+            dims.append("country")
+    rank_most, rank_least = f.has("rank_most"), f.has("rank_least")
+
+    # The kind of question.
+    kind, metric, count_rows, focus = None, "agreements", False, ()
+    if f.has("detail") and (f.texts or not (countries or groups or dims)):
+        kind = "detail"
+    elif f.has("never"):
+        kind = "never"
+    elif f.has("connected"):
+        kind, metric, dims = "rank", "partners", ["country"]
+    elif f.has("partners") and (countries or groups):
+        kind = "partners"
+        if rank_most or rank_least or n:
+            n = n or 1
+        count_rows = f.has("count")
+    elif f.has("partners") and (rank_most or rank_least):
+        kind, metric, dims = "rank", "partners", ["country"]
+    elif f.has("partners"):
+        return Refusal("clarify", "Whose partners do you mean?", "a question about partners without a state",
+                       ("Who are Slovakia's partners?", "Who are France's partners?",
+                        "Which country has the most partners?"))
+    elif f.has("first"):
+        kind = "first"
+    elif f.has("latest"):
+        kind = "latest"
+    elif rank_most or rank_least:
+        kind = "rank"
+        if not dims:
+            dims = ["country"]
+    elif dims:
+        kind = "breakdown"
+    elif f.has("count"):
+        kind = "count"
+    elif f.has("list") or f.agreement_word:
+        kind = "list"
+
+    # A country breakdown of one state's agreements is that state's partners.
+    if kind in ("rank", "breakdown") and dims == ["country"] and len(countries) == 1 and metric == "agreements":
+        kind = "partners"
+        if rank_most or rank_least:
+            n = n or 1
+        count_rows = f.has("count") and not (rank_most or rank_least)
+    elif kind in ("rank", "breakdown") and dims == ["country"] and f.has("count") and not (rank_most or rank_least) \
+            and not f.has("each"):
+        count_rows = True
+    if kind in ("partners", "never"):
+        if countries:
+            focus, countries = (countries[0],), countries[1:]
+        elif groups:
+            pos, key, _ = groups.pop(0)
+            focus = v.groups[key].members
+        else:
+            return Refusal("clarify", "Which state do you mean?", "a question about one state's ties without the state",
+                           ("Which states has Austria never signed with?", "Who are Malta's partners?"))
+
+    filters: list = list(time_filters)
+    restrict: tuple[str, ...] = ()
+    restrict_label = ""
+    row_kinds = kind in COUNTRY_ROW_KINDS or (kind in ("rank", "breakdown") and "country" in dims)
+
+    # Several states: together (between / with / and ... together), either, or each.
+    if len(countries) > 1:
+        lo = min(p for p, c in f.countries if c in countries)
+        hi = max(p for p, c in f.countries if c in countries)
+        between = f.words[lo:hi + 1]
+        if kind in ("rank", "breakdown") or f.has("each"):
+            restrict, restrict_label = tuple(sorted(countries)), v.name_list(countries)
+            if "country" not in dims:
+                dims = ["country", *dims] if kind == "breakdown" else ["country"]
+            kind = kind if kind in ("rank", "breakdown") else "breakdown"
+            row_kinds = True
+        elif f.has("either") or "or" in between:
+            filters.append(Parties(tuple(countries), "any", v.name_list(countries).replace(" and ", " or ")))
+        elif f.has("both") or "with" in between or "between" in f.words[max(0, lo - 3):lo] or kind in COUNTRY_ROW_KINDS:
+            if kind in COUNTRY_ROW_KINDS:
+                restrict, restrict_label = tuple(sorted(countries)), v.name_list(countries)
+            else:
+                filters.append(Parties(tuple(countries), "all", v.name_list(countries)))
+        else:
+            names = v.name_list(countries)
+            return Refusal(
+                "clarify",
+                f"Do you mean agreements that {names} signed together, or each state's agreements?",
+                f"a question naming {names} without saying whether together or each",
+                (f"How many agreements did {names} sign together?",
+                 f"How many agreements did each of {names} sign?",
+                 f"Agreements involving {names.replace(' and ', ' or ')}"))
+    elif countries:
+        filters.append(Parties((countries[0],), "any", v.names[countries[0]]))
+
+    only = bool(ONLY_AMONG.search(text))
+    for pos, key, noun in groups:
+        g = v.groups[key]
+        if key == "neutral":
+            notes.append("'neutral' = Austria, Cyprus, Ireland and Malta (the EU states outside NATO)")
+        if only:
+            filters.append(Parties(g.members, "only", g.label))
+        elif row_kinds and not restrict and (f.has("each") or kind in COUNTRY_ROW_KINDS or noun or kind == "rank"):
+            restrict, restrict_label = g.members, g.label
+        else:
+            filters.append(Parties(g.members, "any", g.label))
+    for c in excluded:
+        filters.append(Excluding((c,), v.names[c]))
+    for key in excluded_groups:
+        filters.append(Excluding(v.groups[key].members, v.groups[key].label))
+
+    forms = _unique(f.forms)
+    if forms:
+        filters.append(Form(tuple(forms)))
+    elif f.treaty_word:
+        notes.append("'treaty' is read as any agreement; ask for 'strategic partnerships' for treaties as a kind")
+    for t in _unique(f.topics):
+        filters.append(Topic(t))
+    scopes = _unique(f.scopes)
+    if len(scopes) == 1:
+        filters.append(Scope(scopes[0]))
+    elif scopes and "scope" not in dims:
+        dims.append("scope")
+        kind = kind if kind in ("breakdown", "rank") else "breakdown"
+    if f.mutual:
+        filters.append(MutualDefence(True))
+    for word in _unique(f.texts):
+        filters.append(Text(word))
+
+    chart = f.charts[0] if f.charts else None
+    has_own_kind = kind is not None and (f.measures or dims)
+    if kind in COUNTRY_ROW_KINDS:
+        dims = []
+    if previous is not None and chart and not filters and not dims and not focus:
+        # "show them as a line chart": the same question, drawn differently.
+        again = replace(previous, chart=chart)
+        return replace(again, kind="list") if again.kind == "count" else again
+    elliptic = not has_own_kind and not f.agreement_word and (filters or chart or focus)  # "Italy?", "In 2021?"
+    if previous is not None and (mode or elliptic):
+        return _follow_up(previous, mode, kind if has_own_kind else None, filters, focus, dims, n, metric,
+                          count_rows, chart, rank_least, restrict, restrict_label, notes)
+
+    if kind is None:
+        if filters or focus:
+            kind = "list"
+        else:
+            return Refusal("unsupported", "I did not find a question about the agreements in that. "
+                           "Ask, for example, about a country, a year, a kind of agreement or a topic.",
+                           "I read this as something other than a question about the agreements.",
+                           tuple(v.suggestions["starter"][:4]))
+    if kind == "detail" and not any(isinstance(x, Text) for x in filters):
+        return Refusal("clarify", "Which agreement do you mean? Name it, e.g. 'the Treaty of Nancy'.",
+                       "a request for details without an agreement's name",
+                       ("Tell me about the Treaty of Nancy", "Tell me about the Aachen Treaty"))
+    if chart and kind == "count":
+        kind = "list"
+    if kind in ("rank",) and n is None:
+        n = 1
+        plural = any(f.words[p] in ("countries", "states", "nations", "years", "pairs") for p, _ in f.dims
+                     if p < len(f.words))
+        if plural:
+            n = 5
+            notes.append("'the most' for several is read as the top 5")
+    if kind in ("first", "latest") and n is None:
+        n = 1
+    return Intent(kind=kind, filters=ordered(filters), dims=tuple(dims[:2]), focus=focus,
+                  focus_label=v.name_list(focus) if focus and len(focus) < 6 else _group_label(v, focus),
+                  restrict=restrict, restrict_label=restrict_label, metric=metric, n=n,
+                  ascending=rank_least, count_rows=count_rows, chart=chart, notes=tuple(notes))
+
+
+def _group_label(v, codes):
+    for g in v.groups.values():
+        if g.members == tuple(sorted(codes)):
+            return g.label
+    return v.name_list(codes) if codes else ""
+
+
+NARROW_ADDS = ("country", "text", "topic")
+
+
+def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_rows, chart, ascending,
+               restrict, restrict_label, notes) -> Intent:
+    """Lean on the previous intent: new filters replace those of the same slot ('What about Italy?'),
+    or narrow it ('just the ones after 2020', 'which of these include Denmark?')."""
+    merged = list(prev.filters)
+    new_focus = prev.focus
+    for f in filters:
+        if prev.kind in COUNTRY_ROW_KINDS and isinstance(f, Parties) and f.slot == "country" and kind is None \
+                and f.mode != "only" and len(f.codes) < 6:
+            new_focus = f.codes
+            continue
+        if mode == "narrow" and f.slot in NARROW_ADDS:
+            same = [g for g in merged if isinstance(g, Parties) and isinstance(f, Parties) and g.codes == f.codes]
+            merged = [g for g in merged if g not in same] + [f]
+        else:
+            merged = [g for g in merged if g.slot != f.slot] + [f]
+    intent = prev if kind is None else Intent(kind=kind, dims=tuple(dims[:2]), n=n, metric=metric,
+                                               count_rows=count_rows, ascending=ascending, focus=prev.focus,
+                                               focus_label=prev.focus_label)
+    if focus:
+        new_focus = focus
+    if kind in ("list", "count", "first", "latest") and prev.kind in COUNTRY_ROW_KINDS:
+        # "which of these include Denmark?" after a partners question: list that state's agreements.
+        merged = [Parties(prev.focus, "any", prev.focus_label), *merged]
+        new_focus = ()
+    if kind in ("list", "count", "first", "latest") and intent.n is None and kind in ("first", "latest"):
+        intent = replace(intent, n=1)
+    chart_now = chart or (None if kind else prev.chart)
+    result = replace(intent, filters=ordered(merged), focus=new_focus,
+                     focus_label=prev.focus_label if new_focus == prev.focus else "",
+                     restrict=restrict or intent.restrict, restrict_label=restrict_label or intent.restrict_label,
+                     chart=chart_now, notes=tuple(notes))
+    if chart and result.kind == "count":
+        result = replace(result, kind="list")
+    return result

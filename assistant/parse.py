@@ -1,0 +1,337 @@
+"""Question (+ the conversation so far) -> Intent, or a reasoned refusal. Pure: no SQL, no I/O.
+
+Examples it reads:
+    How many agreements did Spain sign after 2020?        count, Spain, 2021 or later
+    Who are Slovakia's partners?                          partners of Slovakia
+    Which deals commit the parties to defend each other?  list, mutual defence clause
+    Top 5 countries by number of agreements since 2022    rank countries, n=5
+    Agreements per year by form                           breakdown year x form
+    What about Italy?  /  just the ones after 2020        follow-ups on the previous intent
+Precision first: words it does not know, states outside the data and questions outside the data are
+declined (`unsupported`); readings it cannot choose between are asked back (`clarify`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from assistant.intent import (
+    Excluding, Form, Intent, MutualDefence, Parties, PartyCount, Scope, Text, Topic,
+)
+from assistant.parse_time import NUMBER_WORDS, find_time
+from assistant.vocabulary import Tag, Vocabulary, tokens
+
+MAX_QUESTION = 1000
+SQL_LIKE = re.compile(
+    r"^\s*(select|with|insert|update|delete|drop|create|alter|attach|detach|copy|export|import|install|load|"
+    r"pragma|set|call|begin|commit|vacuum|checkpoint|describe|show tables|truncate|grant)\b.*"
+    r"|;\s*(select|insert|update|delete|drop|create|alter|attach|copy|pragma|install|load|set)\b"
+    r"|\b(select\s+.+\s+from|union\s+(all\s+)?select|drop\s+(table|view|database|schema)|insert\s+into|"
+    r"delete\s+from|read_(csv|parquet|json|text|blob)\w*\s*\(|getenv\s*\(|glob\s*\(|attach\s+'|copy\s+\w+\s+(to|from)\b)"
+    r"|--|/\*|\*/|\bor\s+1\s*=\s*1\b|'\s*or\s*'",
+    re.IGNORECASE | re.DOTALL)
+ONLY_AMONG = re.compile(r"\b(only (?:among|between|within)|exclusively|among themselves|between themselves|"
+                        r"purely|just among|just between|solely|entirely within|within the group|inside the)\b")
+NUMBER = r"(\d{1,3}|" + "|".join(NUMBER_WORDS) + ")"
+PARTY_COUNT = [
+    (re.compile(rf"\b(?:more than|over|above) {NUMBER} (?:parties|countries|states|signatories|members|nations)\b"), ">"),
+    (re.compile(rf"\b(?:at least|a minimum of|minimum of|{NUMBER} or more) {NUMBER}? ?(?:parties|countries|states|signatories|members|nations)\b"), ">="),
+    (re.compile(rf"\b(?:fewer than|less than|under) {NUMBER} (?:parties|countries|states|signatories|members|nations)\b"), "<"),
+    (re.compile(rf"\b(?:at most|no more than|up to) {NUMBER} (?:parties|countries|states|signatories|members|nations)\b"), "<="),
+    (re.compile(rf"\b(?:exactly |with |between |among |signed by |involving )?{NUMBER}(?: or more)? (?:parties|signatories|signatory states|signatory countries)\b"), "="),
+    (re.compile(r"\b(trilateral|three-way|three way)\b"), "=3"),
+]
+TOP_N = [
+    re.compile(rf"\b(?:top|bottom|first|last|latest|earliest|most recent|oldest|newest) {NUMBER}\b"),
+    re.compile(rf"\b{NUMBER} (?:most|least|biggest|largest|leading|top|busiest|most recent|latest|newest|earliest|first|oldest|fewest)\b"),
+    re.compile(rf"\bthe {NUMBER} (?:countries|states|nations|pairs|partners|years|agreements|deals)\b"),
+]
+DETAIL_OF = re.compile(r"\b(?:tell me (?:more )?about|details (?:of|on|about)|describe|what (?:is|was|does) the|"
+                       r"what's the|information (?:on|about)|summary of|summari[sz]e|more about)\b")
+SHARE = re.compile(r"\b(?:what |which )?(?:share|percentage|proportion|per cent|percent|fraction|ratio|part)\b")
+SHARE_VERB = re.compile(r"\b(are|were|is|was|include|includes|included|involve|involves|involved|have|has|had|contain|"
+                        r"contains|cover|covers|concern|concerns|came|come|carry|carries|feature|features|signed)\b")
+FOLLOW_START = re.compile(r"^(?:and|what about|how about|same|now|also|ok|okay|just|only|which of|of these|among|those|these|them)\b")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: str  # "unsupported" or "clarify"
+    answer: str
+    interpretation: str
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass
+class _Found:
+    """What the words of one question mentioned, with positions (token index) where order matters."""
+
+    countries: list[tuple[int, str]] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    groups: list[tuple[int, str, bool]] = field(default_factory=list)  # (pos, key, ends with a country noun)
+    forms: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    scopes: list[str] = field(default_factory=list)
+    mutual: bool = False
+    dims: list[tuple[int, str]] = field(default_factory=list)
+    measures: list[tuple[int, str]] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)
+    off_topic: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    agreement_word: bool = False
+    treaty_word: bool = False
+    words: list[str] = field(default_factory=list)
+
+    def has(self, measure: str) -> bool:
+        return any(m == measure for _, m in self.measures)
+
+    def pos(self, measure: str) -> int:
+        return next((p for p, m in self.measures if m == measure), -1)
+
+    def dim_names(self) -> list[str]:
+        seen = []
+        for _, d in self.dims:
+            if d not in seen:
+                seen.append(d)
+        return seen
+
+
+def normalise(question: str) -> str:
+    text = unicodedata.normalize("NFKC", question)
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').replace("–", "-")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class Parser:
+    def __init__(self, vocab: Vocabulary):
+        self.v = vocab
+
+    # -- entry point -------------------------------------------------------------------------
+    def parse(self, question: str, previous: Intent | None = None) -> Intent | Refusal:
+        text = normalise(question)
+        if not text or not re.search(r"[^\W_]", text):
+            return self._unsupported("Please type a question about the defence agreements.", "an empty question")
+        if len(text) > MAX_QUESTION:
+            return self._unsupported(f"That question is too long ({len(text)} characters); please ask in under "
+                                     f"{MAX_QUESTION} characters.", "a question too long to read")
+        if SQL_LIKE.search(text):
+            return self._unsupported("I answer questions in plain English and never run SQL or commands typed into "
+                                     "the chat. Try asking, for example, 'How many agreements were signed in 2024?'",
+                                     "SQL or a command, which is never run")
+        lowered = text.lower()
+        share = SHARE.search(lowered)
+        if share and re.search(r"\b(share|percentage|proportion|per cent|percent|fraction|ratio)\b", lowered):
+            return self._share(lowered, share, previous)
+        quoted = [q.strip() for q in re.findall(r'"([^"]{2,60})"', lowered)]
+        lowered = re.sub(r'"[^"]{2,60}"', " ", lowered)
+        mode, lowered = self._follow_cue(lowered, previous)
+        folded = self.v.fold(lowered) if lowered.strip() else ""
+        time = find_time(folded, self.v.phrases["invasion"], self.v.phrases["before_invasion"])
+        rest, extra_filters, n, notes = self._numbers(self._spelled_apostrophes(time.text))
+        found = self._scan(rest)
+        found.texts += quoted
+        if time.outside:
+            return self._unsupported(time.outside + " Ask about a year from 2014 to 2025.", "a time outside the data")
+        if found.outside:
+            names = ", ".join(dict.fromkeys(found.outside))
+            return self._unsupported(f"{names} {'is' if len(set(found.outside)) == 1 else 'are'} outside the data. "
+                                     + self.v.scope_sentence(), f"a question about {names}, outside the data")
+        if found.off_topic or found.unknown:
+            words = ", ".join(f"'{w}'" for w in dict.fromkeys(found.off_topic + found.unknown))
+            return self._unsupported(
+                f"I can only answer questions about the agreements themselves (who signed what, when, in what form, "
+                f"on which topics), and I don't know how to read {words} here.",
+                f"a question I cannot answer from the data (it mentions {words})")
+        if time.clarify:
+            return Refusal("clarify", "Which year do you mean? The data runs from 2014 to September 2025.",
+                           "a time that needs a year (" + "; ".join(time.notes) + ")", tuple(time.clarify))
+        intent = self._assemble(found, time.filters + extra_filters, n, previous, mode, rest)
+        if isinstance(intent, Refusal):
+            return intent
+        return intent.with_(notes=tuple(intent.notes) + tuple(time.notes) + tuple(notes))
+
+    def _share(self, text: str, share: re.Match, previous: Intent | None) -> Intent | Refusal:
+        """'What share of <base> are <part>?' -> the part's share of the base, both parsed as filters."""
+        before, after = text[: share.start()], text[share.end():]
+        verb = SHARE_VERB.search(after)
+        base_text = before + " " + (after[: verb.start()] if verb else after)
+        part_text = after[verb.end():] if verb else ""
+        if verb and verb.group(1) == "signed":
+            part_text = "signed " + part_text
+        base = self.parse(base_text, None) if base_text.strip(" ?.") else None
+        part = self.parse(part_text, None) if part_text.strip(" ?.") else None
+        for p in (base, part):
+            if isinstance(p, Refusal) and p.status == "unsupported" and "did not find" not in p.answer:
+                return p
+        base_filters = base.filters if isinstance(base, Intent) else ()
+        part_filters = part.filters if isinstance(part, Intent) else ()
+        if not part_filters:
+            base_filters, part_filters = (), base_filters
+        if not part_filters:
+            return Refusal("clarify", "A share of what? Say which agreements to count, e.g. 'What share of "
+                           "agreements are bilateral?'", "a share without saying of what",
+                           ("What share of agreements are bilateral?", "What percentage of agreements involve Germany?"))
+        notes = tuple(n for p in (base, part) if isinstance(p, Intent) for n in p.notes)
+        return Intent(kind="share", filters=base_filters, share=part_filters, notes=notes)
+
+    # -- steps -------------------------------------------------------------------------------
+    def _unsupported(self, answer: str, reading: str) -> Refusal:
+        return Refusal("unsupported", answer, f"I read this as {reading}.", tuple(self.v.suggestions["starter"][:4]))
+
+    def _follow_cue(self, text: str, previous: Intent | None) -> tuple[str | None, str]:
+        if previous is None:
+            return None, text
+        stripped = text.strip(" ?.!")
+        for mode in ("narrow", "replace"):
+            for cue in self.v.follow_up[mode]:
+                if stripped == cue or stripped.startswith(cue + " "):
+                    if mode == "narrow" and cue in ("just", "only", "those", "these", "them") and \
+                            not FOLLOW_START.match(stripped):
+                        continue
+                    # A narrowing cue keeps its words ("which of these" still asks "which").
+                    return mode, (stripped if mode == "narrow" else stripped[len(cue):])
+        if re.search(r"\b(them|these|those|they)\b", stripped):
+            return "narrow", text
+        return None, text
+
+    @staticmethod
+    def _spelled_apostrophes(text: str) -> str:
+        # "France's" -> "france"; "Slovakias" is left to the typo matcher.
+        return re.sub(r"([a-z])'s\b", r"\1", text)
+
+    def _numbers(self, text: str):
+        filters, notes, n = [], [], None
+        for pattern, op in PARTY_COUNT:
+            m = pattern.search(text)
+            if not m:
+                continue
+            if op == "=3":
+                filters.append(PartyCount("=", 3))
+            else:
+                value = next(g for g in m.groups() if g)
+                k = int(value) if value.isdigit() else NUMBER_WORDS[value]
+                if "or more" in m[0]:
+                    op = ">="
+                filters.append(PartyCount(op, k))
+            text = text[: m.start()] + " " + text[m.end():]
+            break
+        for pattern in TOP_N:
+            m = pattern.search(text)
+            if m:
+                value = m[1]
+                n = int(value) if value.isdigit() else NUMBER_WORDS[value]
+                text = text[: m.start(1)] + " " * len(m[1]) + text[m.end(1):]
+                break
+        return text, filters, n, notes
+
+    def _scan(self, text: str) -> _Found:
+        found = _Found()
+        words = tokens(text)
+        words = self._split_hyphens(words)
+        found.words = words
+        i = 0
+        while i < len(words):
+            size, tags = self._longest(words, i)
+            filler = self._longest_filler(words, i)
+            if tags and size >= filler:
+                phrase = words[i:i + size]
+                for tag in tags:
+                    self._note(found, tag, i, phrase)
+                i += size
+                continue
+            if filler:
+                i += filler
+                continue
+            word = words[i]
+            if word.isdigit() or re.fullmatch(r"\d+(st|nd|rd|th)?", word):
+                i += 1
+                continue
+            fixed = self._typo(word)
+            if fixed:
+                for tag in self.v.lexicon.get((fixed,), []):
+                    self._note(found, tag, i, [fixed])
+            elif word in self.v.title_words or word in self.v.summary_words:
+                found.texts.append(word)
+            else:
+                found.unknown.append(word)
+            i += 1
+        return found
+
+    def _split_hyphens(self, words: list[str]) -> list[str]:
+        """'franco-german' / 'polish-lithuanian' -> 'france with germany': a hyphen joins parties."""
+        out = []
+        for w in words:
+            parts = [{"franco": "france", "anglo": "uk"}.get(p, p) for p in w.split("-")]
+            if (w,) not in self.v.lexicon and len(parts) > 1 and \
+                    all(any(t.kind == "country" for t in self.v.lexicon.get((p,), [])) for p in parts):
+                out += " with ".join(parts).split()
+            else:
+                out.append(w)
+        return out
+
+    def _longest(self, words, i):
+        for size in range(min(self.v.max_phrase, len(words) - i), 0, -1):
+            tags = self.v.lexicon.get(tuple(words[i:i + size]))
+            if tags:
+                return size, tags
+        return 0, []
+
+    def _longest_filler(self, words, i):
+        for size in range(min(6, len(words) - i), 0, -1):
+            if tuple(words[i:i + size]) in self.v.filler:
+                return size
+        return 0
+
+    def _typo(self, word: str) -> str | None:
+        if len(word) < 5 or not word.isalpha():
+            return None
+        hit = process.extractOne(word, self.v.fuzzy_targets, scorer=fuzz.ratio, score_cutoff=84)
+        if hit and (hit[0],) in self.v.lexicon:
+            return hit[0]
+        return None
+
+    def _note(self, found: _Found, tag: Tag, pos: int, phrase: list[str]) -> None:
+        kind, value = tag.kind, tag.value
+        if kind == "country":
+            found.countries.append((pos, value))
+        elif kind == "outside":
+            found.outside.append(value)
+        elif kind == "group":
+            found.groups.append((pos, value, phrase[-1] in ("states", "countries", "nations", "members", "republics",
+                                                             "allies", "state", "country")))
+        elif kind == "form":
+            found.forms.append(value)
+        elif kind == "topic":
+            found.topics.append(value)
+        elif kind == "scope":
+            found.scopes.append(value)
+        elif kind == "mutual_defence":
+            found.mutual = True
+        elif kind == "dim":
+            found.dims.append((pos, value))
+        elif kind == "measure":
+            found.measures.append((pos, value))
+        elif kind == "chart":
+            found.charts.append(value)
+        elif kind == "off_topic":
+            found.off_topic.append(" ".join(phrase))
+        elif kind == "agreement_words":
+            found.agreement_word = True
+            if phrase[0] in ("treaty", "treaties"):
+                found.treaty_word = True
+
+    # -- assembling the intent -----------------------------------------------------------------
+    def _assemble(self, f: _Found, time_filters, n, previous: Intent | None, mode, text) -> Intent | Refusal:
+        from assistant.assemble import assemble
+
+        return assemble(self, f, time_filters, n, previous, mode, text)
+
+
+__all__ = ["Parser", "Refusal", "normalise", "Excluding", "Form", "MutualDefence", "Parties", "PartyCount", "Scope",
+           "Text", "Topic"]

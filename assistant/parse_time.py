@@ -1,0 +1,137 @@
+"""Time phrases -> filters, read as SEMANTICS.md says ("since 2022" includes 2022, "after 2020" = from 2021).
+
+`find_time(text)` returns the filters it found, notes for the interpretation, problems worth asking
+back about, and the text with the matched phrases blanked out so nothing reads them twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from assistant.intent import Dates, Month, Years, YearIn
+
+FIRST_YEAR, LAST_YEAR = 2014, 2025
+INVASION = dt.date(2022, 2, 24)
+MONTHS = {m: i + 1 for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"])}
+MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+               "oct": 10, "nov": 11, "dec": 12})
+MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}
+Y = r"((?:19|20)\d\d)"
+
+
+@dataclass
+class TimeFound:
+    filters: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    clarify: list[str] = field(default_factory=list)  # suggestions when the time is ambiguous
+    outside: str = ""  # a time wholly outside the data
+    text: str = ""
+
+
+def _year_range(start, end, said):
+    return Years(start, end, said)
+
+
+# (pattern, builder) in order: longer, more specific phrases first.
+RULES: list[tuple[re.Pattern, object]] = [
+    (re.compile(rf"\b(?:between|from) {Y} (?:and|to|until|till|through|-|–) {Y}\b"),
+     lambda m: Years(int(m[1]), int(m[2]))),
+    (re.compile(rf"\b{Y} ?(?:-|–|to|until|till|through) ?{Y}\b"), lambda m: Years(int(m[1]), int(m[2]))),
+    (re.compile(rf"\b(?:since|from|starting|starting in|starting from|as of|beginning in|beginning|after|before|prior to|until|till|up to|by|in|during)?\s*(?:the )?(?:start of |beginning of |end of )?({MONTH_RE}) {Y}\b"),
+     "month"),
+    (re.compile(rf"\b(?:since|from|starting in|starting from|starting|as of|beginning in|beginning with|beginning) {Y}\b"),
+     lambda m: Years(int(m[1]), None, m[0])),
+    (re.compile(rf"\b{Y} (?:or|and) (?:later|after|since|onwards|beyond)\b|\b{Y} onwards?\b|\b{Y} and up\b"),
+     lambda m: Years(int(m[1] or m[2] or m[3]), None, m[0])),
+    (re.compile(rf"\b(?:after|later than|post|following) {Y}\b"), lambda m: Years(int(m[1]) + 1, None, m[0])),
+    (re.compile(rf"\b(?:before|prior to|earlier than|pre) {Y}\b"), lambda m: Years(None, int(m[1]) - 1)),
+    (re.compile(rf"\b{Y} (?:or|and) (?:earlier|before)\b"), lambda m: Years(None, int(m[1]))),
+    (re.compile(rf"\b(?:until|till|up to|up until|through|no later than|by the end of|by) {Y}\b"),
+     lambda m: Years(None, int(m[1]))),
+    (re.compile(r"\b(?:in |over |during |within )?the (?:last|past|previous) (\d+|two|three|four|five|six|seven|eight|nine|ten) years\b"),
+     "last_years"),
+    (re.compile(rf"\b{Y}(?:(?:, ?| and | or | & ){Y})+\b"), "year_list"),
+    (re.compile(rf"\b{Y}s?\b"), lambda m: Years(int(m[1]), int(m[1]))),
+]
+RELATIVE = re.compile(r"\b(this|last|next|current|past) year\b|\bthis month\b|\blast month\b")
+LONE_MONTH = re.compile(rf"\b(?:in|during|since|after|before) ({MONTH_RE})\b(?! \d)")
+
+
+def _month(m: re.Match, found: TimeFound):
+    text = m[0]
+    month, year = MONTHS[m[1]], int(m[2])
+    first = dt.date(year, month, 1)
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    label = f"{m[1].title()} {year}"
+    if re.match(r"(since|from|starting|as of|beginning)", text):
+        return Dates(start=first, label=f"since {label}")
+    if text.startswith("after"):
+        return Dates(start=nxt, label=f"after {label}")
+    if re.match(r"(before|prior to)", text):
+        return Dates(before=first, label=f"before {label}")
+    if re.match(r"(until|till|up to|by)", text):
+        return Dates(before=nxt, label=f"up to {label}")
+    return Month(year, month)
+
+
+def find_time(text: str, invasion_phrases: list[str], before_invasion: list[str]) -> TimeFound:
+    found = TimeFound(text=text)
+
+    def blank(span):
+        found.text = found.text[: span[0]] + " " * (span[1] - span[0]) + found.text[span[1]:]
+
+    for phrases, build in ((before_invasion, lambda: Dates(before=INVASION, label="before the full-scale invasion")),
+                           (invasion_phrases, lambda: Dates(start=INVASION, label="after the full-scale invasion"))):
+        for p in sorted(phrases, key=len, reverse=True):
+            for m in re.finditer(rf"(?<![\w]){re.escape(p)}(?![\w])", found.text):
+                found.filters.append(build())
+                blank(m.span())
+    if RELATIVE.search(found.text):
+        found.clarify = [f"How many agreements were signed in {LAST_YEAR}?",
+                         f"How many agreements were signed in {LAST_YEAR - 1}?"]
+        found.notes.append("the data runs to September 2025, so 'this year' or 'last year' needs a year")
+        blank(RELATIVE.search(found.text).span())
+    m = LONE_MONTH.search(found.text)
+    if m and not re.search(rf"{m[1]} {Y}", found.text):
+        found.clarify = [f"How many agreements were signed in {m[1].title()} {y}?" for y in (2024, 2025, 2023)]
+        found.notes.append(f"'{m[1]}' needs a year")
+        blank(m.span())
+    for pattern, build in RULES:
+        for m in list(pattern.finditer(found.text)):
+            if build == "month":
+                f = _month(m, found)
+            elif build == "last_years":
+                n = int(m[1]) if m[1].isdigit() else NUMBER_WORDS[m[1]]
+                f = Years(LAST_YEAR - n + 1, LAST_YEAR)
+                found.notes.append(f"'the last {n} years' = the last {n} years in the data ({LAST_YEAR - n + 1}-{LAST_YEAR})")
+            elif build == "year_list":
+                years = tuple(sorted({int(y) for y in re.findall(Y, m[0])}))
+                contiguous = years == tuple(range(years[0], years[-1] + 1))
+                f = Years(years[0], years[-1]) if contiguous else YearIn(years)
+            else:
+                f = build(m)
+            found.filters.append(f)
+            blank(m.span())
+    for f in found.filters:
+        years = _years_of(f)
+        if years and (years[1] < FIRST_YEAR or years[0] > LAST_YEAR):
+            found.outside = "The data covers agreements signed from 2014 to September 2025."
+        if isinstance(f, Month) and (f.year, f.month) > (2025, 9):
+            found.outside = "The data covers agreements signed from 2014 to September 2025."
+    return found
+
+
+def _years_of(f) -> tuple[int, int] | None:
+    if isinstance(f, Years):
+        return (f.start or 0, f.end or 9999)
+    if isinstance(f, YearIn):
+        return (min(f.years), max(f.years))
+    if isinstance(f, Month):
+        return (f.year, f.year)
+    return None

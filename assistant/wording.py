@@ -1,0 +1,164 @@
+"""Plain words for an intent (the interpretation) and for its result (the answer), from prompts/templates.yaml."""
+
+from __future__ import annotations
+
+from assistant.intent import Intent, Parties, join_words
+
+DIM_WORDS = {"year": "year", "month": "month", "form": "form", "topic": "topic", "scope": "scope",
+             "country": "state", "region": "region", "pair": "pair of states", "parties": "number of parties"}
+DIM_PLURAL = {"year": "years", "month": "months", "form": "forms", "topic": "topics", "scope": "scopes",
+              "country": "states", "region": "regions", "pair": "pairs of states", "parties": "party counts"}
+
+
+def filter_words(v, intent: Intent, filters=None) -> str:
+    parts = [f.words() for f in (intent.filters if filters is None else filters)]
+    return ", ".join(parts) if parts else v.templates["all_agreements"]
+
+
+def _focus(v, intent: Intent) -> str:
+    return intent.focus_label or v.name_list(intent.focus)
+
+
+def interpretation(v, intent: Intent) -> str:
+    t = v.templates["interpretation"]
+    n = intent.n or 1
+    ties = " (ties with the last place are shown too)" if intent.n else ""
+    restrict = f", among {intent.restrict_label}" if intent.restrict_label else ""
+    fields = dict(
+        filters=filter_words(v, intent), dims=" and ".join(DIM_WORDS[d] for d in intent.dims) or "state",
+        n_agreements="agreement" if n == 1 else f"{n} agreements", focus=_focus(v, intent) if intent.focus else "",
+        top=("top " + str(n)) if n > 1 else "", most="fewest" if intent.ascending else "most",
+        ties=ties, restrict=restrict, part=filter_words(v, intent, intent.share),
+    )
+    if intent.kind == "rank":
+        key = "rank_partners" if intent.metric == "partners" else "rank"
+        fields["dims"] = DIM_PLURAL[intent.dims[0]] if n > 1 else DIM_WORDS[intent.dims[0]]
+    elif intent.kind == "partners" and intent.n:
+        key = "partners_top"
+    elif intent.kind == "never":
+        key = "never"
+        fields["restrict"] = f"among {intent.restrict_label} " if intent.restrict_label else ""
+    else:
+        key = intent.kind
+    text = " ".join(t[key].format(**fields).split())
+    notes = list(intent.notes)
+    for d in intent.dims:
+        if d in v.templates["notes"]:
+            notes.append(v.templates["notes"][d])
+    if intent.count_rows:
+        notes.append("the answer is the number of states")
+    if notes:
+        text = text.rstrip(".") + ". Note: " + "; ".join(dict.fromkeys(notes)) + "."
+    return text
+
+
+def _plural(n: int, word: str = "agreement") -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _names(v, codes) -> str:
+    return join_words([v.names.get(c, c) for c in codes])
+
+
+def _counted_list(rows, label_i, count_i, limit=8) -> str:
+    items = [f"{r[label_i]} ({r[count_i]})" for r in rows[:limit]]
+    more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
+    return ", ".join(items) + more
+
+
+def describe(v, intent: Intent, columns: list[str], rows: list[list], row_count: int) -> str:
+    k = intent.kind
+    fw = filter_words(v, intent)
+    col = {c: i for i, c in enumerate(columns)}
+    if k == "count":
+        if row_count == 0:
+            return f"There are no agreements {fw} in the data."
+        return f"{_plural(row_count)} {fw}."
+    if k == "list":
+        if not rows:
+            return f"There are no agreements {fw} in the data."
+        last = rows[-1]
+        return (f"{_plural(row_count)} {fw}. The most recent is {last[col['title']]} "
+                f"({last[col['signed_date']]}, {_names(v, last[col['parties']])}).")
+    if k in ("first", "latest"):
+        if not rows:
+            return f"There are no agreements {fw} in the data."
+        which = "first" if k == "first" else "most recent"
+        r = rows[0]
+        extra = f" ({len(rows)} agreements share the place)" if len(rows) > (intent.n or 1) else ""
+        if (intent.n or 1) > 1:
+            titles = "; ".join(f"{x[col['title']]} ({x[col['signed_date']]})" for x in rows)
+            return f"The {which} {_plural(len(rows))} {fw}: {titles}."
+        return (f"The {which} agreement {fw} is {r[col['title']]}, signed on {r[col['signed_date']]} by "
+                f"{_names(v, r[col['parties']])}{extra}.")
+    if k == "detail":
+        if not rows:
+            return f"I found no agreement {fw}."
+        if len(rows) == 1:
+            r = rows[0]
+            return (f"{r[col['title']]}: a {r[col['form']]} signed on {r[col['signed_date']]} by "
+                    f"{_names(v, r[col['parties']])}; topics: {', '.join(r[col['topics']])}. {r[col['summary']]}")
+        return f"{_plural(len(rows))} {fw}: " + "; ".join(f"{r[col['title']]} ({r[col['signed_date']]})" for r in rows[:6]) + \
+            ("." if len(rows) <= 6 else f"; and {len(rows) - 6} more.")
+    if k == "share":
+        matching, total, percent = rows[0] if rows else (0, 0, None)
+        part = filter_words(v, intent, intent.share)
+        if not total:
+            return f"There are no agreements {fw} in the data, so there is no share to give."
+        return f"{percent:.1f}% — {matching} of the {_plural(total)} {fw} are {part}."
+    if k == "never":
+        focus = _focus(v, intent)
+        if not rows:
+            return f"{focus} has signed at least one agreement with every state in question {fw}."
+        return f"{focus} has no agreement {fw} with {len(rows)} {'state' if len(rows) == 1 else 'states'}: " + \
+            join_words([r[0] for r in rows]) + "."
+    if k == "partners":
+        focus = _focus(v, intent)
+        if not rows:
+            return f"{focus} has no partners {fw} in the data."
+        if intent.n:
+            top = [r for r in rows]
+            names = join_words([r[0] for r in top])
+            return (f"{focus}'s most frequent partner{'s are' if len(top) > 1 else ' is'} {names} "
+                    f"({_plural(top[0][2])} each {fw})." if len(top) > 1 and intent.n == 1 else
+                    f"{focus}'s top partners {fw}: {_counted_list(top, 0, 2, 12)}." if len(top) > 1 else
+                    f"{focus}'s most frequent partner is {names} ({_plural(top[0][2])} {fw}).")
+        if intent.count_rows:
+            return f"{focus} has {len(rows)} partner {'state' if len(rows) == 1 else 'states'} {fw}."
+        return f"{focus} has {len(rows)} partner {'state' if len(rows) == 1 else 'states'} {fw}: " + \
+            _counted_list(rows, 0, 2, 30) + "."
+    if k in ("rank", "breakdown"):
+        if not rows:
+            return f"There are no agreements {fw} in the data."
+        measure = columns[-1]
+        labels = [c for c in columns if c not in ("code", "code_a", "code_b", measure)]
+        def label(r):
+            return " – ".join(str(r[col[c]]) for c in labels)
+        if intent.count_rows:
+            n = sum(1 for r in rows if r[-1])
+            return f"{n} {'state' if n == 1 else 'states'} signed at least one agreement {fw}."
+        if k == "rank":
+            best = rows[0][-1]
+            top = [r for r in rows if r[-1] == best]
+            what = "distinct partners" if measure == "partners" else "agreements"
+            if (intent.n or 1) == 1:
+                tie = " (tied)" if len(top) > 1 else ""
+                return f"{join_words([label(r) for r in top])}{tie}: {best} {what} {fw}."
+            tie = ""
+            if len(rows) > (intent.n or 0):
+                tie = f" ({len(rows)} shown because of ties with the last place)"
+            return f"Top {intent.n} by {what} {fw}{tie}: " + "; ".join(f"{label(r)} ({r[-1]})" for r in rows) + "."
+        if len(labels) == 1:
+            best = max(r[-1] for r in rows)
+            peak = [label(r) for r in rows if r[-1] == best]
+            lead = f"{join_words(peak)} {'has' if len(peak) == 1 else 'have'} the most ({best})"
+            return f"Agreements {fw} per {DIM_WORDS[intent.dims[0] if intent.dims else 'country']}: " + \
+                "; ".join(f"{label(r)}: {r[-1]}" for r in rows[:15]) + \
+                ("" if len(rows) <= 15 else f"; and {len(rows) - 15} more") + f". {lead}."
+        return f"Agreements {fw} per {' and '.join(DIM_WORDS[d] for d in intent.dims)}: {len(rows)} combinations; " \
+               "see the table and chart."
+    return f"{_plural(row_count)} {fw}."
+
+
+def parties_label(v, p: Parties) -> str:
+    return p.label or _names(v, p.codes)
