@@ -188,6 +188,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         again = replace(previous, chart=chart)
         return replace(again, kind="list") if again.kind == "count" else again
     elliptic = not has_own_kind and not f.agreement_word and (filters or chart or focus)  # "Italy?", "In 2021?"
+    elliptic = elliptic or (dims and not filters and not f.agreement_word and not f.has("count"))  # "per year"
     if previous is not None and (mode or elliptic):
         return _follow_up(previous, mode, kind if has_own_kind else None, filters, focus, dims, n, metric,
                           count_rows, chart, rank_least, restrict, restrict_label, notes)

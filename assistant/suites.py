@@ -1,0 +1,206 @@
+"""Canned question suites: load (YAML or CSV), run through the engine, compare, report, pin.
+
+A suite is a list of conversations; each turn has a question and what is expected of its answer.
+Expected results are written independently of the parser: as reference SQL run on the same
+database, or as values. Keys a case may set (all optional but `q`):
+
+    q:          the question
+    status:     ok | clarify | unsupported                   (default ok)
+    kind:       the intent kind (count, list, partners, ...)
+    sql:        reference SQL; the answer's rows must equal its rows (order-insensitive unless `ordered`)
+    count:      the answer's row_count (for count/list questions: the number of agreements)
+    value:      a single value the first row must contain (e.g. a percentage)
+    contains:   text the answer must contain (case-insensitive), or a list of such texts
+    interpretation_contains: text the interpretation must contain
+    ids:        agreement ids the rows must hold exactly (for lists)
+
+In YAML, a case may be a plain question, a mapping, or a mapping `{conversation: [case, ...]}` whose
+turns are asked in order in one conversation. A CSV suite (for spreadsheets) has the columns
+question, expected_status, expected_count, expected_contains (and optional conversation: turns with
+the same conversation id are asked in order).
+"""
+
+from __future__ import annotations
+
+import csv
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.answer import Answer, Engine
+
+
+@dataclass(frozen=True)
+class Case:
+    q: str
+    expect: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    conversations: tuple[tuple[Case, ...], ...]
+
+    @property
+    def size(self) -> int:
+        return sum(len(c) for c in self.conversations)
+
+
+@dataclass
+class CaseResult:
+    suite: str
+    question: str
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    expected: dict[str, Any] = field(default_factory=dict)
+    answer: Answer | None = None
+
+
+def _case(item) -> Case:
+    if isinstance(item, str):
+        return Case(item, {})
+    item = dict(item)
+    return Case(str(item.pop("q")), item)
+
+
+def load_suite(path: Path | str) -> Suite:
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        return _load_csv(path)
+    with open(path, encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    items = data.get("cases", []) if isinstance(data, dict) else data
+    conversations = []
+    for item in items:
+        if isinstance(item, dict) and "conversation" in item:
+            conversations.append(tuple(_case(t) for t in item["conversation"]))
+        else:
+            conversations.append((_case(item),))
+    return Suite(path.stem, tuple(conversations))
+
+
+def _load_csv(path: Path) -> Suite:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    groups: dict[str, list[Case]] = {}
+    for i, r in enumerate(rows):
+        expect: dict[str, Any] = {}
+        if (r.get("expected_status") or "").strip():
+            expect["status"] = r["expected_status"].strip()
+        if (r.get("expected_count") or "").strip():
+            expect["count"] = int(float(r["expected_count"]))
+        if (r.get("expected_contains") or "").strip():
+            expect["contains"] = r["expected_contains"].strip()
+        key = (r.get("conversation") or "").strip() or f"row{i}"
+        groups.setdefault(key, []).append(Case((r.get("question") or "").strip(), expect))
+    return Suite(path.stem, tuple(tuple(g) for g in groups.values()))
+
+
+def _normal(rows) -> list[tuple]:
+    return [tuple(tuple(v) if isinstance(v, list) else (round(v, 1) if isinstance(v, float) else v) for v in r)
+            for r in rows]
+
+
+def compare(engine: Engine, answer: Answer, expect: dict[str, Any]) -> list[str]:
+    """What is wrong with `answer` given `expect`; empty when it passes."""
+    problems = []
+    status = expect.get("status", "ok")
+    if answer.status != status:
+        problems.append(f"status: expected {status}, got {answer.status} ({answer.answer[:120]})")
+        return problems
+    if "kind" in expect and answer.kind != expect["kind"]:
+        problems.append(f"kind: expected {expect['kind']}, got {answer.kind}")
+    if "sql" in expect:
+        from assistant.answer import _json_value
+
+        want = [[_json_value(v) for v in r] for r in engine.db.execute(expect["sql"]).rows]
+        got = answer.rows
+        width = min(len(want[0]) if want else 0, len(got[0]) if got else 0)
+        if expect.get("columns") == "last":  # compare only the last columns (labels + count)
+            width = len(want[0]) if want else 0
+            got = [r[-width:] for r in got]
+        w, g = _normal(want), _normal([r[:width] if width else r for r in got])
+        w = [r[:width] for r in w] if width else w
+        if not expect.get("ordered"):
+            w, g = sorted(w, key=repr), sorted(g, key=repr)
+        if w != g:
+            problems.append(f"rows: expected {len(w)} rows {w[:4]}..., got {len(g)} rows {g[:4]}...")
+    if "count" in expect and answer.row_count != expect["count"]:
+        problems.append(f"count: expected {expect['count']}, got {answer.row_count}")
+    if "value" in expect:
+        first = answer.rows[0] if answer.rows else []
+        if not any(v == expect["value"] or (isinstance(v, float) and round(v, 1) == expect["value"]) for v in first):
+            problems.append(f"value: expected {expect['value']} in the first row, got {first}")
+    if "ids" in expect:
+        got_ids = sorted(r[answer.columns.index("agreement_id")] for r in answer.rows) \
+            if "agreement_id" in answer.columns else []
+        if got_ids != sorted(expect["ids"]):
+            problems.append(f"ids: expected {sorted(expect['ids'])}, got {got_ids}")
+    texts = expect.get("contains", [])
+    for text in [texts] if isinstance(texts, str) else texts:
+        if text.lower() not in answer.answer.lower():
+            problems.append(f"answer should contain {text!r}: {answer.answer[:160]}")
+    if "interpretation_contains" in expect and \
+            expect["interpretation_contains"].lower() not in answer.interpretation.lower():
+        problems.append(f"interpretation should contain {expect['interpretation_contains']!r}: {answer.interpretation}")
+    return problems
+
+
+def run_suite(engine: Engine, suite: Suite) -> list[CaseResult]:
+    results = []
+    for turns in suite.conversations:
+        conversation = engine.conversation()
+        for case in turns:
+            answer = conversation.ask(case.q)
+            try:
+                problems = compare(engine, answer, case.expect)
+            except Exception as e:  # a broken reference SQL is the suite's fault; report it, go on
+                problems = [f"the expected result could not be computed: {e}"]
+            results.append(CaseResult(suite.name, case.q, not problems, problems, case.expect, answer))
+    return results
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))
+    return values[k]
+
+
+def report(results: list[CaseResult]) -> tuple[str, bool]:
+    failed = [r for r in results if not r.ok]
+    lines = []
+    for r in failed:
+        lines.append(f"FAIL [{r.suite}] {r.question!r}")
+        lines += [f"     {p}" for p in r.problems]
+    elapsed = [r.answer.elapsed_ms for r in results if r.answer]
+    n = len(results)
+    accuracy = 100.0 * (n - len(failed)) / n if n else 0.0
+    wrong_ok = sum(1 for r in failed if r.answer and r.answer.status == "ok" and r.expected.get("status", "ok") == "ok")
+    lines.append(f"{n - len(failed)}/{n} passed ({accuracy:.1f}%); confidently wrong (ok but wrong): {wrong_ok}; "
+                 f"elapsed_ms p50 {statistics.median(elapsed) if elapsed else 0:.1f}, p95 {percentile(elapsed, 95):.1f}")
+    return "\n".join(lines), not failed and n > 0
+
+
+def pin(path: Path | str, question: str, answer: Answer) -> None:
+    """Append a question with its current result as the expected one (a snapshot) to a CSV or YAML suite."""
+    path = Path(path)
+    expect = {"status": answer.status}
+    if answer.status == "ok":
+        expect["count"] = answer.row_count
+    if path.suffix.lower() == ".csv":
+        new = not path.exists()
+        with open(path, "a", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            if new:
+                w.writerow(["question", "expected_status", "expected_count", "expected_contains"])
+            w.writerow([question, expect["status"], expect.get("count", ""), ""])
+        return
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    cases = (data or {}).get("cases", []) if isinstance(data, dict) or data is None else data
+    cases.append({"q": question, **expect})
+    path.write_text(yaml.safe_dump({"cases": cases}, sort_keys=False, allow_unicode=True), encoding="utf-8")
