@@ -143,7 +143,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
                  f"How many agreements did each of {names} sign?",
                  f"Agreements involving {names.replace(' and ', ' or ')}"))
     elif countries:
-        filters.append(Parties((countries[0],), "any", v.names[countries[0]]))
+        filters.append(Parties((countries[0],), "any", v.prose_name(countries[0])))
 
     only = bool(ONLY_AMONG.search(text))
     for pos, key, noun in groups:
@@ -157,7 +157,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         else:
             filters.append(Parties(g.members, "any", g.label))
     for c in excluded:
-        filters.append(Excluding((c,), v.names[c]))
+        filters.append(Excluding((c,), v.prose_name(c)))
     for key in excluded_groups:
         filters.append(Excluding(v.groups[key].members, v.groups[key].label))
 
@@ -209,8 +209,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         kind = "list"
     if kind in ("rank",) and n is None:
         n = 1
-        plural = any(f.words[p] in ("countries", "states", "nations", "years", "pairs") for p, _ in f.dims
-                     if p < len(f.words))
+        plural = any(f.words[p].endswith("s") and f.words[p] not in ("parties", "signatories")
+                     for p, _ in f.dims if p < len(f.words))
         if plural:
             n = 5
             notes.append("'the most' for several is read as the top 5")

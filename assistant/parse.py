@@ -34,7 +34,8 @@ SQL_LIKE = re.compile(
     r"delete\s+from|read_(csv|parquet|json|text|blob)\w*\s*\(|getenv\s*\(|glob\s*\(|attach\s+'|copy\s+\w+\s+(to|from)\b)"
     r"|--|/\*|\*/|\bor\s+1\s*=\s*1\b|'\s*or\s*'",
     re.IGNORECASE | re.DOTALL)
-ONLY_AMONG = re.compile(r"\b(only (?:among|between|within)|exclusively|among themselves|between themselves|"
+ONLY_AMONG = re.compile(r"\b((?:only|solely|exclusively) (?:among|between|within|by)|(?:members|states|countries|nations) only|"
+                        r"only (?:the )?(?:nordic|baltic|benelux|visegrad|v4|neutral|eu|nato|non-eu|non-nato)|exclusively|among themselves|between themselves|"
                         r"purely|just among|just between|solely|entirely within|within the group|inside the)\b")
 NUMBER = r"(\d{1,3}|" + "|".join(NUMBER_WORDS) + ")"
 PARTY_COUNT = [

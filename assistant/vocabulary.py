@@ -112,8 +112,13 @@ class Vocabulary:
             if tag not in tags:
                 tags.append(tag)
 
+    def prose_name(self, code: str) -> str:
+        """The name as it reads in a sentence: 'the United Kingdom', 'the Netherlands'."""
+        name = self.names[code]
+        return f"the {name}" if code in ("GB", "NL") else name
+
     def name_list(self, codes) -> str:
-        names = [self.names[c] for c in codes]
+        names = [self.prose_name(c) for c in codes]
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     def scope_sentence(self) -> str:

@@ -1,0 +1,10 @@
+"""Shared fixtures: one engine (database + vocabulary) per test session, built from the bundled data."""
+
+import pytest
+
+from assistant.answer import Engine
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    return Engine.load()
