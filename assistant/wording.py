@@ -147,7 +147,7 @@ def describe(v, intent: Intent, columns: list[str], rows: list[list], row_count:
             tie = ""
             if len(rows) > (intent.n or 0):
                 tie = f" ({len(rows)} shown because of ties with the last place)"
-            return f"Top {intent.n} by {what} {fw}{tie}: " + "; ".join(f"{label(r)} ({r[-1]})" for r in rows) + "."
+            return f"{'Bottom' if intent.ascending else 'Top'} {intent.n} by {what} {fw}{tie}: " + "; ".join(f"{label(r)} ({r[-1]})" for r in rows) + "."
         if len(labels) == 1:
             best = max(r[-1] for r in rows)
             peak = [label(r) for r in rows if r[-1] == best]
