@@ -46,7 +46,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         if d == "country":
             near = any(m in STRONG_BEFORE and 0 <= pos - p <= 3 for p, m in f.measures)
             who = f.words[pos] in ("who",) if pos < len(f.words) else False
-            if not (near or who):
+            per = any(w in ("per", "by", "each", "every") for w in f.words[max(0, pos - 2):pos])
+            if not (near or who or per):
                 continue
         if d not in dims:
             dims.append(d)
@@ -55,6 +56,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     for pos, key, noun in groups:
         if noun and any(m in ("list", "count") and 0 <= pos - p <= 2 for p, m in f.measures) and "country" not in dims:
             dims.append("country")
+    dims.sort(key=lambda d: d not in ("year", "month"))
     rank_most, rank_least = f.has("rank_most"), f.has("rank_least")
 
     # The kind of question.
@@ -92,7 +94,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         kind = "list"
 
     # A country breakdown of one state's agreements is that state's partners.
-    if kind in ("rank", "breakdown") and dims == ["country"] and len(countries) == 1 and metric == "agreements":
+    if kind in ("rank", "breakdown") and dims == ["country"] and len(countries) == 1 and metric == "agreements" \
+            and not f.has("each"):
         kind = "partners"
         if rank_most or rank_least:
             n = n or 1
@@ -113,14 +116,15 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     filters: list = list(time_filters)
     restrict: tuple[str, ...] = ()
     restrict_label = ""
-    row_kinds = kind in COUNTRY_ROW_KINDS or (kind in ("rank", "breakdown") and "country" in dims)
+    row_kinds = kind in COUNTRY_ROW_KINDS or (kind in ("rank", "breakdown") and ("country" in dims or "pair" in dims))
 
     # Several states: together (between / with / and ... together), either, or each.
     if len(countries) > 1:
         lo = min(p for p, c in f.countries if c in countries)
         hi = max(p for p, c in f.countries if c in countries)
         between = f.words[lo:hi + 1]
-        if kind in ("rank", "breakdown") or f.has("each"):
+        joined = f.has("both") or "with" in between or "between" in f.words[max(0, lo - 3):lo]
+        if f.has("each") or (kind in ("rank", "breakdown") and not joined and not f.has("either")):
             restrict, restrict_label = tuple(sorted(countries)), v.name_list(countries)
             if "country" not in dims:
                 dims = ["country", *dims] if kind == "breakdown" else ["country"]
@@ -128,7 +132,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
             row_kinds = True
         elif f.has("either") or "or" in between:
             filters.append(Parties(tuple(countries), "any", v.name_list(countries).replace(" and ", " or ")))
-        elif f.has("both") or "with" in between or "between" in f.words[max(0, lo - 3):lo] or kind in COUNTRY_ROW_KINDS:
+        elif joined or kind in COUNTRY_ROW_KINDS:
             if kind in COUNTRY_ROW_KINDS:
                 restrict, restrict_label = tuple(sorted(countries)), v.name_list(countries)
             else:
@@ -144,6 +148,13 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
                  f"Agreements involving {names.replace(' and ', ' or ')}"))
     elif countries:
         filters.append(Parties((countries[0],), "any", v.prose_name(countries[0])))
+        if groups and kind in ("count", "list", None) and not (f.has("both") or f.has("either") or "with" in f.words
+                                                                 or "between" in f.words or ONLY_AMONG.search(text)):
+            label = f"{v.groups[groups[0][1]].label.split(' (')[0]} and {v.prose_name(countries[0])}"
+            return Refusal("clarify", f"Do you mean agreements that {label} signed together, or each one's agreements?",
+                           f"a question naming {label} without saying whether together or each",
+                           (f"How many agreements did {label} sign together?",
+                            f"How many agreements did each of {label} sign?"))
 
     only = bool(ONLY_AMONG.search(text))
     for pos, key, noun in groups:
@@ -152,7 +163,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
             notes.append("'neutral' = Austria, Cyprus, Ireland and Malta (the EU states outside NATO)")
         if only:
             filters.append(Parties(g.members, "only", g.label))
-        elif row_kinds and not restrict and (f.has("each") or kind in COUNTRY_ROW_KINDS or noun or kind == "rank"):
+        elif row_kinds and not restrict and (f.has("each") or kind in COUNTRY_ROW_KINDS or noun or kind in ("rank", "breakdown")):
             restrict, restrict_label = g.members, g.label
         else:
             filters.append(Parties(g.members, "any", g.label))
@@ -190,9 +201,17 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     elliptic = not has_own_kind and not f.agreement_word and (filters or chart or focus)  # "Italy?", "In 2021?"
     elliptic = elliptic or (dims and not filters and not f.agreement_word and not f.has("count"))  # "per year"
     if previous is not None and (mode or elliptic):
+        with_partner = bool(countries) and "with" in f.words[:min(p for p, c in f.countries)] if f.countries else False
         return _follow_up(previous, mode, kind if has_own_kind else None, filters, focus, dims, n, metric,
-                          count_rows, chart, rank_least, restrict, restrict_label, notes)
+                          count_rows, chart, rank_least, restrict, restrict_label, notes, with_partner)
 
+    if mode == "orphan" and kind is None and filters:
+        said = "; ".join(x.words() for x in filters)
+        name = next((x.label for x in filters if isinstance(x, Parties)), None)
+        options = (f"How many agreements did {name} sign?", f"Who are {name}'s partners?") if name else \
+            ("How many agreements were signed per year?",)
+        return Refusal("clarify", f"What would you like to know about agreements {said}? There is no earlier question "
+                       "in this conversation to compare with.", "a follow-up without an earlier question", options)
     if kind is None:
         if filters or focus:
             kind = "list"
@@ -233,12 +252,21 @@ NARROW_ADDS = ("country", "text", "topic")
 
 
 def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_rows, chart, ascending,
-               restrict, restrict_label, notes) -> Intent:
+               restrict, restrict_label, notes, with_partner=False) -> Intent:
     """Lean on the previous intent: new filters replace those of the same slot ('What about Italy?'),
     or narrow it ('just the ones after 2020', 'which of these include Denmark?')."""
     merged = list(prev.filters)
+    share = list(prev.share)
     new_focus = prev.focus
     for f in filters:
+        if prev.kind == "share" and kind is None and any(g.slot == f.slot for g in share):
+            share = [g for g in share if g.slot != f.slot] + [f]
+            continue
+        pair = next((g for g in merged if isinstance(g, Parties) and g.mode == "all" and len(g.codes) == 2), None)
+        if pair and isinstance(f, Parties) and len(f.codes) == 1 and mode == "replace" and with_partner:
+            merged = [g for g in merged if g is not pair] + [Parties((pair.codes[0], f.codes[0]), "all",
+                                                                    f"{pair.label.split(' and ')[0]} and {f.label}")]
+            continue
         if prev.kind in COUNTRY_ROW_KINDS and isinstance(f, Parties) and f.slot == "country" and kind is None \
                 and f.mode != "only" and len(f.codes) < 6:
             new_focus = f.codes
@@ -260,7 +288,8 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
     if kind in ("list", "count", "first", "latest") and intent.n is None and kind in ("first", "latest"):
         intent = replace(intent, n=1)
     chart_now = chart or (None if kind else prev.chart)
-    result = replace(intent, filters=ordered(merged), focus=new_focus,
+    result = replace(intent, filters=ordered(merged), share=tuple(share) if intent.kind == "share" else intent.share,
+                     focus=new_focus,
                      focus_label=prev.focus_label if new_focus == prev.focus else "",
                      restrict=restrict or intent.restrict, restrict_label=restrict_label or intent.restrict_label,
                      chart=chart_now, notes=tuple(notes))

@@ -112,8 +112,8 @@ def _pairs(intent: Intent) -> exp.Select:
     w = where(intent)
     if w is not None:
         q = q.where(w)
-    if intent.restrict:
-        q = q.where(exp.or_(_in("c1.code", intent.restrict), _in("c2.code", intent.restrict)))
+    if intent.restrict:  # "each pair of Baltic states": both states of the pair in the group
+        q = q.where(exp.and_(_in("c1.code", intent.restrict), _in("c2.code", intent.restrict)))
     if intent.kind == "rank":
         return _ranked(q, intent, "agreements", "country_a")
     return q.order_by("agreements DESC", "country_a", "country_b")
@@ -139,6 +139,17 @@ def _focus(intent: Intent) -> exp.Expression:
 
 
 def _partners(intent: Intent) -> exp.Select:
+    if intent.restrict:  # named candidates appear with zero too: "which Baltic states are Spain's partners"
+        inner = exp.select("a.agreement_id", "ap.country_code AS code").from_("agreements AS a") \
+            .join("agreement_parties AS ap", on="ap.agreement_id = a.agreement_id").where(_focus(intent))
+        w = where(intent)
+        if w is not None:
+            inner = inner.where(w)
+        q = exp.select("c.name AS partner", "c.code AS code", "count(DISTINCT s.agreement_id) AS agreements") \
+            .from_("countries AS c").join(inner.subquery("s"), on="s.code = c.code", join_type="left") \
+            .where(_in("c.code", intent.restrict)).where(exp.not_(_in("c.code", intent.focus))) \
+            .group_by("c.name", "c.code")
+        return _ranked(q, intent, "agreements", "partner")
     q = exp.select("c.name AS partner", "c.code AS code", "count(DISTINCT a.agreement_id) AS agreements") \
         .from_("agreements AS a") \
         .join("agreement_parties AS ap", on="ap.agreement_id = a.agreement_id") \

@@ -17,21 +17,23 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.intent import (
-    Excluding, Form, Intent, MutualDefence, Parties, PartyCount, Scope, Text, Topic,
+    Month, Excluding, Form, Intent, MutualDefence, Parties, PartyCount, Scope, Text, Topic,
 )
 from assistant.parse_time import NUMBER_WORDS, find_time
 from assistant.vocabulary import Tag, Vocabulary, tokens
 
 MAX_QUESTION = 1000
 SQL_LIKE = re.compile(
-    r"^\s*(select|with|insert|update|delete|drop|create|alter|attach|detach|copy|export|import|install|load|"
-    r"pragma|set|call|begin|commit|vacuum|checkpoint|describe|show tables|truncate|grant)\b.*"
-    r"|;\s*(select|insert|update|delete|drop|create|alter|attach|copy|pragma|install|load|set)\b"
-    r"|\b(select\s+.+\s+from|union\s+(all\s+)?select|drop\s+(table|view|database|schema)|insert\s+into|"
-    r"delete\s+from|read_(csv|parquet|json|text|blob)\w*\s*\(|getenv\s*\(|glob\s*\(|attach\s+'|copy\s+\w+\s+(to|from)\b)"
+    r"^\s*(drop|pragma|attach|detach|install|truncate|vacuum|checkpoint|alter|grant|revoke)\b"
+    r"|^\s*with\s+\w+\s+as\s*\(|^\s*set\s+\w+\s*(=|to\b)|^\s*(load|install)\s+\w+\s*;?\s*$|^\s*copy\s+\S+\s+(to|from)\b"
+    r"|^\s*select\s+(\*|\w+\s*(,|\bfrom\b))|;\s*(select|insert|update|delete|drop|create|alter|attach|copy|pragma|install|load|set)\b"
+    r"|\b(select\s+.+\s+from\s+\w+|union\s+(all\s+)?select|drop\s+(table|view|database|schema)|insert\s+into|"
+    r"delete\s+from|update\s+\w+\s+set|create\s+(table|view|macro|secret)|read_(csv|parquet|json|text|blob)\w*\s*\(|"
+    r"getenv\s*\(|glob\s*\(|attach\s+'|copy\s+\w+\s+(to|from)\b)"
     r"|--|/\*|\*/|\bor\s+1\s*=\s*1\b|'\s*or\s*'",
     re.IGNORECASE | re.DOTALL)
 ONLY_AMONG = re.compile(r"\b((?:only|solely|exclusively) (?:among|between|within|by)|(?:members|states|countries|nations) only|"
@@ -49,10 +51,17 @@ PARTY_COUNT = [
 TOP_N = [
     re.compile(rf"\b(?:top|bottom|first|last|latest|earliest|most recent|oldest|newest) {NUMBER}\b"),
     re.compile(rf"\b{NUMBER} (?:most|least|biggest|largest|leading|top|busiest|most recent|latest|newest|earliest|first|oldest|fewest)\b"),
-    re.compile(rf"\bthe {NUMBER} (?:countries|states|nations|pairs|partners|years|agreements|deals)\b"),
+    re.compile(rf"\b(?:the|which|what|name|list|show) {NUMBER} (?:countries|states|nations|pairs|partners|years|agreements|deals|"
+               r"topics|forms|regions|most|least|biggest|largest|busiest)\b"),
 ]
+PAIR_OF_TWO = re.compile(r"\b(?:which|what|the) (?:two|2) (?:countries|states|nations)\b(?=.*\b(?:each other|one another|together|"
+                         r"between them|with one another|bilaterally)\b)")
+HOW_MANY_NOUN = re.compile(r"\b(?:how many|number of|how much)\s+([a-z][a-z\-]+)")
 DETAIL_OF = re.compile(r"\b(?:tell me (?:more )?about|details (?:of|on|about)|describe|what (?:is|was|does) the|"
                        r"what's the|information (?:on|about)|summary of|summari[sz]e|more about)\b")
+MENTION = re.compile(r"\b(?:mention|mentions|mentioning|mentioned|containing the word|with the word|the word|"
+                     r"referring to|refer to|refers to|that say|that says|titled|called|named)\s+(?:the\s+)?"
+                     r"([^\W_][\w\-]*)")
 SHARE = re.compile(r"\b(?:what |which )?(?:share|percentage|proportion|per cent|percent|fraction|ratio|part)\b")
 SHARE_VERB = re.compile(r"\b(are|were|is|was|include|includes|included|involve|involves|involved|have|has|had|contain|"
                         r"contains|cover|covers|concern|concerns|came|come|carry|carries|feature|features|signed)\b")
@@ -131,6 +140,10 @@ class Parser:
             return self._share(lowered, share, previous)
         quoted = [q.strip() for q in re.findall(r'"([^"]{2,60})"', lowered)]
         lowered = re.sub(r'"[^"]{2,60}"', " ", lowered)
+        for m in list(MENTION.finditer(lowered)):
+            word = m[1][:-1] if m[1].endswith("s") and not m[1].endswith("ss") and len(m[1]) > 4 else m[1]
+            quoted.append(word)
+            lowered = lowered[: m.start(1)] + " " * len(m[1]) + lowered[m.end(1):]
         mode, lowered = self._follow_cue(lowered, previous)
         folded = self.v.fold(lowered) if lowered.strip() else ""
         time = find_time(folded, self.v.phrases["invasion"], self.v.phrases["before_invasion"])
@@ -149,9 +162,23 @@ class Parser:
                 f"I can only answer questions about the agreements themselves (who signed what, when, in what form, "
                 f"on which topics), and I don't know how to read {words} here.",
                 f"a question I cannot answer from the data (it mentions {words})")
+        counted = HOW_MANY_NOUN.search(rest)
+        if counted and not found.off_topic and not self._countable(counted[1]):
+            return self._unsupported(f"I can count agreements, partners and states, not '{counted[1]}'. "
+                                     "The data holds who signed which agreement, when, in what form and on what topics.",
+                                     f"a question about a number of {counted[1]}, which the data does not hold")
+        if time.clarify and previous is not None and time.lone_month and any(
+                isinstance(f, Month) for f in previous.filters):
+            year = next(f.year for f in previous.filters if isinstance(f, Month))
+            time.filters.append(Month(year, time.lone_month))
+            time.clarify = []
         if time.clarify:
             return Refusal("clarify", "Which year do you mean? The data runs from 2014 to September 2025.",
                            "a time that needs a year (" + "; ".join(time.notes) + ")", tuple(time.clarify))
+        title = self._named_title(rest) if found.has("detail") else None
+        if title:
+            found.texts = [title]
+            found.countries, found.groups, found.forms, found.topics = [], [], [], []
         intent = self._assemble(found, time.filters + extra_filters, n, previous, mode, rest)
         if isinstance(intent, Refusal):
             return intent
@@ -160,7 +187,10 @@ class Parser:
     def _share(self, text: str, share: re.Match, previous: Intent | None) -> Intent | Refusal:
         """'What share of <base> are <part>?' -> the part's share of the base, both parsed as filters."""
         before, after = text[: share.start()], text[share.end():]
-        verb = SHARE_VERB.search(after)
+        verbs = list(SHARE_VERB.finditer(after))
+        verb = verbs[-1] if verbs else None
+        if verb and verb.group(1) == "signed" and len(verbs) > 1 and after[verbs[-2].end():verb.start()].strip() == "":
+            verb = verbs[-2]
         base_text = before + " " + (after[: verb.start()] if verb else after)
         part_text = after[verb.end():] if verb else ""
         if verb and verb.group(1) == "signed":
@@ -181,13 +211,41 @@ class Parser:
         notes = tuple(n for p in (base, part) if isinstance(p, Intent) for n in p.notes)
         return Intent(kind="share", filters=base_filters, share=part_filters, notes=notes)
 
+    COUNTABLE = {"defence", "security", "military", "joint", "formal", "new", "signed", "different", "distinct",
+                 "separate", "individual", "such", "more", "times", "of", "in", "did", "do", "does", "were", "are", "was",
+                 "is", "has", "have", "had", "the", "these", "those", "them", "total", "other", "more", "such",
+                 "parties", "party", "signatories", "signatory", "franco", "anglo"}
+
+    def _countable(self, word: str) -> bool:
+        """'how many <word>': agreements, states, partners... but not tanks or soldiers."""
+        if "-" in word:
+            return all(self._countable(part) for part in word.split("-"))
+        word = self._known_or_fixed(word)
+        tags = self.v.lexicon.get((word,), [])
+        return word in self.COUNTABLE or any(t.kind != "off_topic" for t in tags) or \
+            any(w == word for key in self.v.lexicon for w in key[:1] if len(key) > 1
+                and any(t.kind != "off_topic" for t in self.v.lexicon[key]))
+
+    def _named_title(self, text: str) -> str | None:
+        """'tell me about the baltic defence line agreement' -> the longest run of words found in a title."""
+        m = DETAIL_OF.search(text)
+        words = tokens(text[m.end():] if m else text)
+        while words and words[0] in ("the", "a", "an"):
+            words = words[1:]
+        for size in range(len(words), 1, -1):
+            for i in range(0, len(words) - size + 1):
+                phrase = " ".join(words[i:i + size])
+                if any(phrase in t for t in self.v.titles):
+                    return phrase
+        return None
+
     # -- steps -------------------------------------------------------------------------------
     def _unsupported(self, answer: str, reading: str) -> Refusal:
         return Refusal("unsupported", answer, f"I read this as {reading}.", tuple(self.v.suggestions["starter"][:4]))
 
     def _follow_cue(self, text: str, previous: Intent | None) -> tuple[str | None, str]:
         if previous is None:
-            return None, text
+            return ("orphan" if re.match(r"^(what about|how about|and what about|same for)\b", text.strip()) else None), text
         stripped = text.strip(" ?.!")
         for mode in ("narrow", "replace"):
             for cue in self.v.follow_up[mode]:
@@ -208,6 +266,7 @@ class Parser:
 
     def _numbers(self, text: str):
         filters, notes, n = [], [], None
+        text = PAIR_OF_TWO.sub("which pair", text)
         for pattern, op in PARTY_COUNT:
             m = pattern.search(text)
             if not m:
@@ -233,8 +292,7 @@ class Parser:
 
     def _scan(self, text: str) -> _Found:
         found = _Found()
-        words = tokens(text)
-        words = self._split_hyphens(words)
+        words = [self._known_or_fixed(w) for w in self._split_hyphens(tokens(text))]
         found.words = words
         i = 0
         while i < len(words):
@@ -253,11 +311,7 @@ class Parser:
             if word.isdigit() or re.fullmatch(r"\d+(st|nd|rd|th)?", word):
                 i += 1
                 continue
-            fixed = self._typo(word)
-            if fixed:
-                for tag in self.v.lexicon.get((fixed,), []):
-                    self._note(found, tag, i, [fixed])
-            elif word in self.v.title_words or word in self.v.summary_words:
+            if word in self.v.title_words or word in self.v.summary_words:
                 found.texts.append(word)
             else:
                 found.unknown.append(word)
@@ -272,9 +326,21 @@ class Parser:
             if (w,) not in self.v.lexicon and len(parts) > 1 and \
                     all(any(t.kind == "country" for t in self.v.lexicon.get((p,), [])) for p in parts):
                 out += " with ".join(parts).split()
+            elif len(parts) > 1 and not self._known(w) and all(self._known(p) for p in parts):
+                out += parts
             else:
                 out.append(w)
         return out
+
+    def _known(self, word: str) -> bool:
+        return (word,) in self.v.lexicon or (word,) in self.v.filler or word in self.v.title_words \
+            or word in self.v.phrase_words \
+            or word in self.v.summary_words or word in self.v.first_words
+
+    def _known_or_fixed(self, word: str) -> str:
+        if self._known(word) or not word.isalpha():
+            return word
+        return self._typo(word) or word
 
     def _longest(self, words, i):
         for size in range(min(self.v.max_phrase, len(words) - i), 0, -1):
@@ -290,12 +356,12 @@ class Parser:
         return 0
 
     def _typo(self, word: str) -> str | None:
+        """The known word one edit away (two for long words); swapped letters count as one edit."""
         if len(word) < 5 or not word.isalpha():
             return None
-        hit = process.extractOne(word, self.v.fuzzy_targets, scorer=fuzz.ratio, score_cutoff=84)
-        if hit and (hit[0],) in self.v.lexicon:
-            return hit[0]
-        return None
+        hit = process.extractOne(word, self.v.fuzzy_targets, scorer=DamerauLevenshtein.distance,
+                                 score_cutoff=1 if len(word) < 8 else 2)
+        return hit[0] if hit else None
 
     def _note(self, found: _Found, tag: Tag, pos: int, phrase: list[str]) -> None:
         kind, value = tag.kind, tag.value

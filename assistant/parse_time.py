@@ -30,6 +30,7 @@ class TimeFound:
     filters: list = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     clarify: list[str] = field(default_factory=list)  # suggestions when the time is ambiguous
+    lone_month: int = 0  # a month named without a year
     outside: str = ""  # a time wholly outside the data
     text: str = ""
 
@@ -60,7 +61,7 @@ RULES: list[tuple[re.Pattern, object]] = [
     (re.compile(rf"\b{Y}s?\b"), lambda m: Years(int(m[1]), int(m[1]))),
 ]
 RELATIVE = re.compile(r"\b(this|last|next|current|past) year\b|\bthis month\b|\blast month\b")
-LONE_MONTH = re.compile(rf"\b(?:in|during|since|after|before) ({MONTH_RE})\b(?! \d)")
+LONE_MONTH = re.compile(rf"(?:^\s*|\b(?:in|during|since|after|before|for|of) )({MONTH_RE})\b(?! \d)")
 
 
 def _month(m: re.Match, found: TimeFound):
@@ -89,7 +90,7 @@ def find_time(text: str, invasion_phrases: list[str], before_invasion: list[str]
     for phrases, build in ((before_invasion, lambda: Dates(before=INVASION, label="before the full-scale invasion")),
                            (invasion_phrases, lambda: Dates(start=INVASION, label="after the full-scale invasion"))):
         for p in sorted(phrases, key=len, reverse=True):
-            for m in re.finditer(rf"(?<![\w]){re.escape(p)}(?![\w])", found.text):
+            for m in re.finditer(rf"(?<![\w]){re.escape(p)}(?: (?:of|in|on|against) ukraine)?(?![\w])", found.text):
                 found.filters.append(build())
                 blank(m.span())
     if RELATIVE.search(found.text):
@@ -101,6 +102,7 @@ def find_time(text: str, invasion_phrases: list[str], before_invasion: list[str]
     if m and not re.search(rf"{m[1]} {Y}", found.text):
         found.clarify = [f"How many agreements were signed in {m[1].title()} {y}?" for y in (2024, 2025, 2023)]
         found.notes.append(f"'{m[1]}' needs a year")
+        found.lone_month = MONTHS[m[1]]
         blank(m.span())
     for pattern, build in RULES:
         for m in list(pattern.finditer(found.text)):

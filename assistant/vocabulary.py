@@ -16,7 +16,7 @@ import yaml
 from assistant.data import Country, Dataset
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
-TOKEN = re.compile(r"[a-z0-9&]+(?:['’.\-][a-z0-9]+)*\.?|%")
+TOKEN = re.compile(r"(?:[^\W_]|&)+(?:['’.\-](?:[^\W_]|&)+)*\.?|%")
 
 
 @dataclass(frozen=True)
@@ -88,9 +88,13 @@ class Vocabulary:
                             if len(w) >= 3 and w not in known}
         self.summary_words = {w for a in dataset.agreements for w in tokens(a.summary.lower())
                               if len(w) >= 4 and w not in known}
+        self.phrase_words = {w for key in self.lexicon for w in key}
+        self.titles = [" ".join(tokens(a.title.lower())) for a in dataset.agreements]
+        self.first_words = {"may", "march"}  # real words that are also month names, never "corrected"
         # Single words worth correcting typos towards (short words are too easy to mistake).
-        self.fuzzy_targets = sorted({k[0] for k in self.lexicon if len(k) == 1 and len(k[0]) >= 5}
-                                    | {k[0] for k in self.filler if len(k) == 1 and len(k[0]) >= 5})
+        self.fuzzy_targets = sorted({k[0] for k in self.lexicon if len(k) == 1 and len(k[0]) >= 4 and k[0].isalpha()}
+                                    | {k[0] for k in self.filler if len(k) == 1 and len(k[0]) >= 4 and k[0].isalpha()}
+                                    | {w for key in self.lexicon for w in key if len(w) >= 5 and w.isalpha()})
 
     def _members(self, g: dict) -> tuple[str, ...]:
         if "members" in g:

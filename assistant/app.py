@@ -1,0 +1,157 @@
+"""The chat page: ask in the browser, see the answer, copy the cited rows into a memo.
+
+Display only: the engine (assistant.answer) does the work; memo.py builds what is copied and downloaded.
+Start it with `streamlit run assistant/app.py` (scripts/start.sh).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant import memo, suites, ui
+from assistant.answer import Answer
+
+st.set_page_config(page_title="Defence Pacts Assistant", page_icon=":material/handshake:", layout="wide")
+
+
+def _state() -> None:
+    s = st.session_state
+    if "conversation" not in s:
+        s.conversation = ui.engine().conversation()
+        s.turns = []  # list[Answer], oldest first
+        s.pinned = {}  # turn index -> where it was pinned
+    s.setdefault("pin_suite", ui.DEFAULT_PIN_SUITE)
+
+
+def _ask_later(question: str) -> None:
+    """A clicked suggestion is asked in the run that the click starts."""
+    st.session_state.pending = question
+
+
+def _chip_chosen(key: str) -> None:
+    choice = st.session_state.get(key)
+    if choice:
+        st.session_state.pending = choice
+    st.session_state[key] = None  # the chips are actions, not a selection
+
+
+def _new_conversation() -> None:
+    for k in ("conversation", "turns", "pinned", "pending"):
+        st.session_state.pop(k, None)
+
+
+def _pin(i: int) -> None:
+    answer: Answer = st.session_state.turns[i]
+    target = ui.resolve(st.session_state.pin_suite or ui.DEFAULT_PIN_SUITE)
+    if target.suffix.lower() not in (".csv", ".yaml", ".yml"):
+        st.session_state.pinned[i] = "error: the suite file must end in .csv or .yaml"
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        suites.pin(target, answer.question, answer)
+        st.session_state.pinned[i] = str(target.relative_to(ui.ROOT) if target.is_relative_to(ui.ROOT) else target)
+    except Exception:
+        ui.log.exception("could not pin to %s", target)
+        st.session_state.pinned[i] = f"error: I could not write to {target.name}"
+
+
+def sidebar() -> None:
+    ui.navigation()
+    with st.sidebar:
+        st.button("New conversation", icon=":material/add_comment:", on_click=_new_conversation, width="stretch")
+        st.text_input("Pin answers to the suite", key="pin_suite",
+                      help="“Pin to suite” under an answer adds the question with its current result as the "
+                           "expected one to this file (CSV or YAML, relative to the project folder). "
+                           "Run it on the Question suites page.")
+        st.caption("Answers come only from the bundled dataset: no language model, nothing leaves this machine.")
+
+
+def first_screen(n_agreements: int) -> None:
+    first, second = ui.intro_lines(n_agreements)
+    st.markdown(first)
+    st.markdown(second)
+    st.pills("Try one of these", ui.engine().vocab.suggestions["starter"], key="starter_chips",
+             on_change=_chip_chosen, args=("starter_chips",))
+
+
+def _chips(label: str, questions: list[str], key: str) -> None:
+    if questions:
+        st.pills(label, questions, key=key, on_change=_chip_chosen, args=(key,))
+
+
+def render_answer(i: int, a: Answer, last: bool) -> None:
+    names = ui.engine().vocab.names
+    if a.status == "clarify":
+        st.markdown(ui.safe(a.answer))
+        for j, s in enumerate(a.suggestions):
+            st.button(s, key=f"clarify-{i}-{j}", on_click=_ask_later, args=(s,), icon=":material/arrow_forward:")
+        return
+    if a.status == "unsupported":
+        st.markdown(ui.safe(a.answer))
+        st.caption("I answer questions about defence agreements signed by the EU-27 states, the United Kingdom "
+                   "and Ukraine, 2014 – September 2025: who signed with whom, when, in which form, on which topics.")
+        _chips("You could ask", a.suggestions, f"sugg-{i}")
+        return
+
+    st.markdown(ui.safe(a.answer))
+    with st.expander("How I understood your question", icon=":material/manage_search:"):
+        st.markdown(ui.safe(a.interpretation))
+        if a.sql:
+            st.code(a.sql, language="sql", wrap_lines=True)
+        st.caption(f"{a.row_count} row(s) · answered in {a.elapsed_ms:.0f} ms")
+    if a.chart:
+        st.vega_lite_chart(a.chart, width="stretch")
+    if a.rows:
+        m = memo.from_answer(a, names, len(ui.engine().db.dataset.agreements))
+        ui.table(ui.frame(a.columns, a.rows, names), key=f"table-{i}")
+        if a.row_count > len(a.rows):
+            st.caption(f"Showing {len(a.rows)} of {a.row_count} rows.")
+        ui.download_row(m, key=f"dl-{i}", chart=a.chart)
+    elif a.chart:
+        ui.download_row(memo.from_answer(a, names), key=f"dl-{i}", chart=a.chart, copy=False)
+
+    where = st.session_state.pinned.get(i)
+    if where and where.startswith("error:"):
+        st.warning(where.removeprefix("error: "))
+    elif where:
+        st.caption(f":material/push_pin: Pinned to {ui.safe(where)}")
+    if last:
+        _chips("Follow up", a.suggestions, f"sugg-{i}")
+    if not where:
+        st.button("Pin to suite", key=f"pin-{i}", on_click=_pin, args=(i,), icon=":material/push_pin:",
+                  type="tertiary", help="Record this question with its current answer as the expected result")
+
+
+def main() -> None:
+    engine = ui.engine()
+    _state()
+    sidebar()
+    st.title("Defence Pacts Assistant")
+    typed = st.chat_input("Ask about European defence agreements…")
+    question = (typed or st.session_state.pop("pending", None) or "").strip()
+    turns: list[Answer] = st.session_state.turns
+    n = len(engine.db.dataset.agreements)
+
+    if not turns and not question:
+        first_screen(n)
+        return
+    st.caption(f"{n} defence agreements · EU-27, United Kingdom, Ukraine · 2014 – September 2025")
+    for i, a in enumerate(turns):
+        with st.chat_message("user"):
+            st.markdown(ui.safe(a.question))
+        with st.chat_message("assistant"):
+            with ui.friendly():
+                render_answer(i, a, last=(i == len(turns) - 1 and not question))
+    if question:
+        with st.chat_message("user"):
+            st.markdown(ui.safe(question))
+        with st.chat_message("assistant"):
+            with ui.friendly():
+                with st.spinner("Looking it up…"):
+                    answer = st.session_state.conversation.ask(question[:1000])
+                turns.append(answer)
+                render_answer(len(turns) - 1, answer, last=True)
+
+
+with ui.friendly():
+    main()

@@ -1,0 +1,215 @@
+"""Canned question suites for people who do not use a terminal: open a suite, edit it, run it, see pass/fail.
+
+The same loader, engine and comparison as `python -m assistant eval` (assistant/suites.py).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from assistant import suites, ui
+
+st.set_page_config(page_title="Question suites · Defence Pacts Assistant", page_icon=":material/checklist:",
+                   layout="wide")
+
+CSV_COLUMNS = ["question", "expected_status", "expected_count", "expected_contains", "conversation"]
+SOURCES = ("A suite in tests/suites", "Upload a CSV", "Start a new CSV")
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame([{"question": "How many agreements did France sign?", "expected_status": "ok",
+                          "expected_count": "", "expected_contains": "France", "conversation": ""}],
+                        columns=CSV_COLUMNS)
+
+
+def _read_csv(data: bytes) -> pd.DataFrame:
+    df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if "question" not in df.columns:
+        raise ValueError("the CSV needs a 'question' column (and optionally expected_status, expected_count, "
+                         "expected_contains, conversation)")
+    for c in CSV_COLUMNS:
+        if c not in df.columns:
+            df[c] = ""
+    return df[CSV_COLUMNS]
+
+
+def _editor(df: pd.DataFrame, key: str) -> pd.DataFrame:
+    st.caption("Edit the cells, add rows at the bottom. Leave an expected value empty to not check it; rows "
+               "sharing a conversation id are asked in order in one conversation (for follow-ups).")
+    return st.data_editor(
+        df, key=key, num_rows="dynamic", hide_index=True, width="stretch",
+        column_config={
+            "question": st.column_config.TextColumn("Question", width="large", required=True),
+            "expected_status": st.column_config.SelectboxColumn(
+                "Expected status", options=["ok", "clarify", "unsupported"], default="ok"),
+            "expected_count": st.column_config.TextColumn("Expected count", help="rows / agreements counted"),
+            "expected_contains": st.column_config.TextColumn("Answer contains", width="medium"),
+            "conversation": st.column_config.TextColumn("Conversation", help="same id = one conversation"),
+        })
+
+
+def _to_csv(df: pd.DataFrame) -> str:
+    df = df.fillna("")
+    df = df[df["question"].astype(str).str.strip() != ""]
+    return df.to_csv(index=False, lineterminator="\n")
+
+
+def _check_counts(df: pd.DataFrame) -> list[str]:
+    bad = []
+    for i, v in enumerate(df["expected_count"].fillna("").astype(str), start=1):
+        if v.strip() and not re.fullmatch(r"\s*\d+(\.0+)?\s*", v):
+            bad.append(f"row {i}: expected count '{v}' is not a whole number")
+    return bad
+
+
+def _expected(expect: dict) -> str:
+    parts = [f"status {expect.get('status', 'ok')}"]
+    for key, label in (("kind", "kind"), ("count", "count"), ("value", "value"), ("ids", "ids")):
+        if key in expect:
+            parts.append(f"{label} {expect[key]}")
+    contains = expect.get("contains")
+    if contains:
+        for t in [contains] if isinstance(contains, str) else contains:
+            parts.append(f"contains “{t}”")
+    if "interpretation_contains" in expect:
+        parts.append(f"reading contains “{expect['interpretation_contains']}”")
+    if "sql" in expect:
+        parts.append("rows of: " + " ".join(str(expect["sql"]).split()))
+    return " · ".join(parts)
+
+
+def _actual(r: suites.CaseResult) -> str:
+    a = r.answer
+    if a is None:
+        return ""
+    return f"status {a.status} · count {a.row_count} · {a.answer}"
+
+
+def run(suite: suites.Suite) -> list[suites.CaseResult]:
+    engine = ui.engine()
+    results: list[suites.CaseResult] = []
+    bar = st.progress(0.0, text=f"Running {suite.size} questions…")
+    for turns in suite.conversations:
+        results += suites.run_suite(engine, suites.Suite(suite.name, (turns,)))
+        bar.progress(len(results) / max(suite.size, 1), text=f"{len(results)} of {suite.size} questions")
+    bar.empty()
+    return results
+
+
+def show(results: list[suites.CaseResult]) -> None:
+    passed = sum(r.ok for r in results)
+    elapsed = [r.answer.elapsed_ms for r in results if r.answer]
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Passed", f"{passed} of {len(results)}")
+    c2.metric("Failed", len(results) - passed)
+    c3.metric("Median answer time", f"{statistics.median(elapsed):.0f} ms" if elapsed else "–")
+    only_failed = st.toggle("Show only failures", value=passed < len(results))
+    df = pd.DataFrame([{
+        "Result": "✅ pass" if r.ok else "❌ fail",
+        "Question": r.question,
+        "Expected": _expected(r.expected),
+        "Actual": _actual(r),
+        "Why it failed": "; ".join(r.problems),
+    } for r in results if not (only_failed and r.ok)])
+    if df.empty:
+        st.success("Every question passed.")
+    else:
+        st.dataframe(df, hide_index=True, width="stretch", height=min(36 + 35 * len(df), 600),
+                     column_config={"Question": st.column_config.TextColumn(width="medium"),
+                                    "Expected": st.column_config.TextColumn(width="medium"),
+                                    "Actual": st.column_config.TextColumn(width="large"),
+                                    "Why it failed": st.column_config.TextColumn(width="large")})
+    text, _ = suites.report(results)
+    with st.expander("The report as `python -m assistant eval` prints it"):
+        st.code(text, language=None)
+
+
+def main() -> None:
+    ui.navigation()
+    ui.engine()
+    st.title("Question suites")
+    st.markdown("A suite is a list of questions with the answers we expect. Run one after changing the data "
+                "or the rules to see at a glance what still works. Grow the pinned suite with **Pin to suite** "
+                "under any answer on the chat page.")
+    source = st.radio("Suite", SOURCES, horizontal=True, label_visibility="collapsed")
+    suite: suites.Suite | None = None
+    edited: pd.DataFrame | None = None
+    name = "suite"
+
+    if source == SOURCES[0]:
+        files = sorted(p for p in ui.SUITES_DIR.glob("*") if p.suffix.lower() in (".yaml", ".yml", ".csv")) \
+            if ui.SUITES_DIR.exists() else []
+        if not files:
+            st.info("There is no suite in tests/suites yet. Upload a CSV, start a new one, or pin answers from "
+                    "the chat page.")
+            return
+        path = st.selectbox("Suite file", files, format_func=lambda p: p.name)
+        name = path.stem
+        if path.suffix.lower() == ".csv":
+            edited = _editor(_read_csv(path.read_bytes()), key=f"edit-{path.name}")
+        else:
+            suite = suites.load_suite(path)
+            st.caption(f"{suite.size} questions in {len(suite.conversations)} conversations. YAML suites are "
+                       "edited in a text editor; see the file for the expected answers.")
+            with st.expander("Show the file"):
+                st.code(path.read_text(encoding="utf-8"), language="yaml")
+    elif source == SOURCES[1]:
+        upload = st.file_uploader("A CSV with the columns question, expected_status, expected_count, "
+                                  "expected_contains (and optionally conversation)", type=["csv"])
+        if upload is None:
+            return
+        name = Path(upload.name).stem
+        try:
+            df = _read_csv(upload.getvalue())
+        except Exception as e:
+            st.error(f"I could not read this CSV: {e}")
+            return
+        edited = _editor(df, key=f"edit-upload-{upload.name}")
+    else:
+        name = "new_suite"
+        edited = _editor(_empty(), key="edit-new")
+
+    if edited is not None:
+        problems = _check_counts(edited)
+        for p in problems:
+            st.warning(p)
+        csv_text = _to_csv(edited)
+        c1, c2, c3 = st.columns([1, 2, 1], vertical_alignment="bottom")
+        with c1:
+            st.download_button("Download CSV", csv_text, f"{name}.csv", "text/csv", on_click="ignore",
+                               icon=":material/download:")
+        with c2:
+            target = st.text_input("Save into tests/suites as", value=f"{name}.csv")
+        with c3:
+            if st.button("Save", icon=":material/save:"):
+                safe_name = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(target).name)
+                safe_name = safe_name if safe_name.lower().endswith(".csv") else safe_name + ".csv"
+                ui.SUITES_DIR.mkdir(parents=True, exist_ok=True)
+                (ui.SUITES_DIR / safe_name).write_text(csv_text, encoding="utf-8")
+                st.toast(f"Saved tests/suites/{safe_name}")
+        if problems:
+            return
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp_path = Path(tmp) / f"{name}.csv"
+            tmp_path.write_text(csv_text, encoding="utf-8")
+            suite = suites.load_suite(tmp_path)
+
+    if suite is None or suite.size == 0:
+        st.info("This suite has no questions yet.")
+        return
+    key = f"results-{name}"
+    if st.button(f"Run {suite.size} questions", type="primary", icon=":material/play_arrow:"):
+        st.session_state[key] = run(suite)
+    if key in st.session_state:
+        show(st.session_state[key])
+
+
+with ui.friendly():
+    main()

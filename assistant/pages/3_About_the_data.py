@@ -1,0 +1,49 @@
+"""About the data: the codebook and method (data/README.md), the brief's figures beside ours, and what
+the assistant's words mean (prompts/semantics.md)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from assistant import figures, ui
+
+st.set_page_config(page_title="About the data · Defence Pacts Assistant", page_icon=":material/info:",
+                   layout="wide")
+
+
+def main() -> None:
+    ui.navigation()
+    engine = ui.engine()
+    st.title("About the data")
+    st.markdown(ui.intro_lines(len(engine.db.dataset.agreements))[0])
+
+    figures_tab, words_tab, codebook_tab = st.tabs(["The brief's figures beside ours", "What the words mean",
+                                                    "Codebook and method"])
+    with figures_tab:
+        with ui.friendly():
+            st.markdown("The headline figures of the Böll EU Brief *Phalanx of defence pacts?* (October 2025) "
+                        "beside the same figures computed from our rebuilt dataset.")
+            rows = [{"Figure": f.label, "The brief": f.brief, "Ours": ours, "How close it should be": f.tolerance}
+                    for f, ours in figures.compute(engine.db)]
+            st.table(pd.DataFrame(rows), hide_index=True)
+            with st.expander("How each of ours is computed"):
+                for f in figures.FIGURES:
+                    st.markdown(f"**{ui.safe(f.label)}**")
+                    st.code(f.sql, language="sql", wrap_lines=True)
+    with words_tab:
+        path = ui.ROOT / "prompts" / "semantics.md"
+        if path.exists():
+            st.markdown(path.read_text(encoding="utf-8"))
+        else:
+            st.info("The readings of common phrasings are not available yet.")
+    with codebook_tab:
+        readme = ui.ROOT / "data" / "README.md"
+        if readme.exists():
+            st.markdown(readme.read_text(encoding="utf-8"))
+        else:
+            st.info("data/README.md is missing.")
+
+
+with ui.friendly():
+    main()

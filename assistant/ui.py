@@ -1,0 +1,150 @@
+"""Streamlit helpers shared by the pages: the engine loaded once per process, friendly errors,
+safe text, and the cited-rows table with its copy and download buttons. Display only, no logic.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from assistant import memo
+from assistant.answer import Engine
+from assistant.errors import AssistantError, DataError
+
+log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent.parent
+SUITES_DIR = ROOT / "tests" / "suites"
+DEFAULT_PIN_SUITE = "tests/suites/pinned.csv"
+FRIENDLY = "Sorry, something went wrong on this page. Please try again, or rephrase your question."
+
+
+PAGES = (  # (script relative to assistant/, label, icon): the sidebar navigation of every page
+    ("app.py", "Ask a question", ":material/forum:"),
+    ("pages/1_Browse_the_data.py", "Browse the data", ":material/table_view:"),
+    ("pages/2_Question_suites.py", "Question suites", ":material/checklist:"),
+    ("pages/3_About_the_data.py", "About the data", ":material/info:"),
+)
+
+
+def navigation() -> None:
+    """Plain-worded page links at the top of the sidebar (Streamlit's own would call the chat page 'app')."""
+    with st.sidebar:
+        for script, label, icon in PAGES:
+            st.page_link(script, label=label, icon=icon)
+        st.divider()
+
+
+@st.cache_resource(show_spinner="Loading the agreements…")
+def _engine() -> Engine:
+    return Engine.load()
+
+
+def engine() -> Engine:
+    """The one engine of this process; on bad data, say what is wrong and stop the page."""
+    try:
+        return _engine()
+    except DataError as e:
+        st.error(f"The data could not be loaded, so I cannot answer questions yet.\n\n{e.message}")
+        st.stop()
+    except Exception:
+        log.exception("could not load the engine")
+        st.error("The assistant could not start. Please tell the team that looks after it.")
+        st.stop()
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def friendly() -> Iterator[None]:
+    """Turn any failure inside into a calm message instead of a traceback.
+
+    Streamlit's own control flow (st.stop, st.rerun) derives from BaseException and passes through.
+    """
+    try:
+        yield
+    except AssistantError as e:
+        st.error(e.message)
+    except Exception:
+        log.exception("page failure")
+        st.error(FRIENDLY)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def safe(text: Any) -> str:
+    """Text for st.markdown shown exactly as written: no Markdown, links, HTML or LaTeX from it."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
+def intro_lines(n_agreements: int) -> tuple[str, str]:
+    return (
+        f"I know **{n_agreements} defence agreements** signed between European states — the EU-27, the "
+        "United Kingdom and Ukraine — from 2014 to September 2025.",
+        "Ask in plain English who signed what, when, in which form and on which topics: you get the answer, "
+        "how I read your question, a chart and the sources, ready to paste into a memo.",
+    )
+
+
+def frame(columns: Sequence[str], rows: Sequence[Sequence[Any]], names: Mapping[str, str]) -> pd.DataFrame:
+    """The on-screen table: the memo's columns and headers, numbers kept as numbers so they sort."""
+    chosen = memo.memo_columns(columns)
+    index = {c: i for i, c in enumerate(columns)}
+    data = {}
+    for c, header in chosen:
+        values = [r[index[c]] for r in rows]
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values if v is not None):
+            data[header] = values
+        else:
+            data[header] = [memo.cell_text(c, v, names) for v in values]
+    return pd.DataFrame(data)
+
+
+def column_config(df: pd.DataFrame) -> dict:
+    config: dict[str, Any] = {}
+    if "Source" in df.columns:
+        config["Source"] = st.column_config.LinkColumn(
+            "Source", display_text=r"https?://(?:www\.)?([^/]+).*", help="Opens the source in a new tab")
+    if "Title" in df.columns:
+        config["Title"] = st.column_config.TextColumn("Title", width="large")
+    if "Summary" in df.columns:
+        config["Summary"] = st.column_config.TextColumn("Summary", width="large")
+    if "Per cent" in df.columns:
+        config["Per cent"] = st.column_config.NumberColumn("Per cent", format="%.1f%%")
+    return config
+
+
+def table(df: pd.DataFrame, key: str | None = None, max_height: int = 390) -> None:
+    height = min(38 + 35 * len(df), max_height)
+    # A few short columns (counts per year, per state) read better narrow than stretched across the page.
+    width = "stretch" if len(df.columns) > 3 or "Title" in df.columns else min(220 * len(df.columns), 720)
+    st.dataframe(df, column_config=column_config(df), hide_index=True, width=width, height=height, key=key)
+
+
+def download_row(m: memo.Memo, key: str, chart: dict | None = None, copy: bool = True) -> None:
+    """The memo actions: copy (HTML + tab-separated), Markdown, CSV, Excel and, with a chart, PNG."""
+    stem = memo.file_stem(m.question)
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        if copy:
+            st.iframe(memo.copy_button_html(m), width=128, height=40, alt="Copy the cited rows for Word or Outlook")
+        st.download_button("Markdown", memo.to_markdown(m), f"{stem}.md", "text/markdown", key=f"{key}-md",
+                           icon=":material/description:", on_click="ignore")
+        st.download_button("CSV", memo.to_csv(m), f"{stem}.csv", "text/csv", key=f"{key}-csv",
+                           icon=":material/table_view:", on_click="ignore")
+        st.download_button("Excel", lambda m=m: memo.to_excel(m), f"{stem}.xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"{key}-xlsx", icon=":material/grid_on:", on_click="ignore")
+        if chart:
+            st.download_button("Chart PNG", lambda spec=chart: memo.chart_png(spec), f"{stem}.png", "image/png",
+                               key=f"{key}-png", icon=":material/image:", on_click="ignore")
+
+
+def resolve(path: str) -> Path:
+    p = Path(path.strip()).expanduser()
+    return p if p.is_absolute() else ROOT / p
