@@ -191,6 +191,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         filters.append(Text(word))
 
     chart = f.charts[0] if f.charts else None
+    if chart in ("network", "heatmap") and kind in (None, "list", "count", "breakdown") and dims in ([], ["country"]):
+        kind, dims = "breakdown", ["pair"]  # "the network of partnerships": pairs of states, drawn as a graph
     has_own_kind = kind is not None and (f.measures or dims)
     if kind in COUNTRY_ROW_KINDS:
         dims = []

@@ -34,12 +34,12 @@ TOPIC_LABELS = {
 }
 # Fixed domain -> colour tables (Okabe-Ito; Paul Tol's muted scheme for the ten topics): colour-blind safe.
 PALETTES: dict[str, dict[str, str]] = {
-    "form": dict(zip(FORMS, ("#0072B2", "#E69F00", "#009E73", "#CC79A7"))),
+    "form": dict(zip(FORMS, ("#0072B2", "#E69F00", "#009E73", "#CC79A7"), strict=True)),
     "topic": dict(zip((TOPIC_LABELS[t] for t in TOPICS), (
         "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499",
-        "#EE7733"))),
+        "#EE7733"), strict=True)),
     "scope": {"bilateral": "#0072B2", "plurilateral": "#D55E00"},
-    "region": dict(zip(REGIONS, ("#56B4E9", "#E69F00", "#009E73", "#D55E00"))),
+    "region": dict(zip(REGIONS, ("#56B4E9", "#E69F00", "#009E73", "#D55E00"), strict=True)),
 }
 TITLES = {  # column -> axis / legend / tooltip title, in words
     "year": "Year signed", "month": "Month signed", "form": "Form", "topic": "Topic", "scope": "Scope",
@@ -54,6 +54,7 @@ BLUES = alt.SchemeParams("blues", extent=[0.15, 1])  # sequential, single hue; t
 CONFIG = {"view": {"stroke": None, "continuousWidth": 300, "continuousHeight": 300},
           "axis": {"labelLimit": 220, "titleFontWeight": "normal"}}
 ALL_PARTIES = "Parties"  # tooltip title of the agreement list's parties column
+Drawn = alt.TopLevelMixin | dict  # a rule's chart: an altair chart, or a layered spec composed by _layer
 
 
 def choose_chart(intent: Intent, columns: list[str], rows: list[tuple], title: str) -> dict | None:
@@ -112,16 +113,18 @@ class Shape:
 class Rule:
     name: str
     applies: Callable[[Shape], bool]
-    draw: Callable[[Shape], alt.TopLevelMixin | None]
+    draw: Callable[[Shape], Drawn | None]
 
 
 def _record(columns: list[str], row: tuple) -> dict:
+    """One row as JSON values in words: dates as ISO text, lists of codes or topics as names."""
     out = {}
-    for c, v in zip(columns, row):
+    for c, v in zip(columns, row, strict=False):
         if isinstance(v, (dt.date, dt.datetime)):
             v = v.isoformat()
         elif isinstance(v, (list, tuple)):
-            v = ", ".join(TOPIC_LABELS.get(x, str(x)) for x in v)
+            names = {code: name for code, (name, _) in states().items()} if c == "parties" else TOPIC_LABELS
+            v = ", ".join(names.get(x, str(x)) for x in v)
         elif isinstance(v, Decimal):
             v = float(v)
         if c == "topic":
@@ -160,7 +163,7 @@ def _tooltip(*fields: str, measure: str | None = None) -> list[alt.Tooltip]:
 
 # ---- agreement lists: a timeline of dots ------------------------------------------------------------
 
-def _timeline(s: Shape) -> alt.Chart | None:
+def _timeline(s: Shape) -> Drawn | None:
     if s.intent.kind == "count" and not s.intent.chart or s.intent.kind == "detail" or len(s.records) < 2:
         return None
     data = [dict(r, jitter=(i * 0.618034) % 1) for i, r in enumerate(s.records)]
@@ -189,10 +192,10 @@ def _timeline(s: Shape) -> alt.Chart | None:
 
 # ---- counts over time -------------------------------------------------------------------------------
 
-def _year_span(s: Shape) -> list[int]:
-    years = [r["year"] for r in s.records if r.get("year") is not None]
+def _year_span(intent: Intent, years: list[int]) -> list[int]:
+    """Every year the question covers, so that years without agreements show as zero, not as nothing."""
     start, end = FIRST_DATE.year, max(years)
-    for f in s.intent.filters:
+    for f in intent.filters:
         if isinstance(f, YearIn):
             return sorted(set(f.years) | set(years))
         if isinstance(f, Years):
@@ -203,8 +206,8 @@ def _year_span(s: Shape) -> list[int]:
     return list(range(min(start, *years), min(max(end, *years), LAST_DATE.year) + 1))
 
 
-def _month_span(s: Shape) -> list[str]:
-    months = sorted(r["month"] for r in s.records)
+def _month_span(months: list[str]) -> list[str]:
+    months = sorted(months)
     (y, m), (y2, m2) = (map(int, months[0].split("-"))), (map(int, months[-1].split("-")))
     out = []
     while (y, m) <= (y2, m2):
@@ -213,17 +216,17 @@ def _month_span(s: Shape) -> list[str]:
     return out
 
 
-def _over_time(s: Shape) -> alt.Chart | None:
+def _over_time(s: Shape) -> Drawn | None:
     dim, measure = s.dims[0], s.measure
     counts = {r[dim]: r[measure] for r in s.records}
     if len(counts) < 2 and s.override not in ("bar", "line"):
         return None
     if dim == "year":
-        data = [{"year": y, measure: counts.get(y, 0)} for y in _year_span(s)]
+        data = [{"year": y, measure: counts.get(y, 0)} for y in _year_span(s.intent, list(counts))]
         x = alt.X("year:O", title=TITLES["year"], axis=alt.Axis(labelAngle=0))
     else:
         data = [{"month": m, "label": dt.date(int(m[:4]), int(m[5:]), 1).strftime("%b %Y"), measure: counts.get(m, 0)}
-                for m in _month_span(s)]
+                for m in _month_span(list(counts))]
         x = alt.X("label:O", title=TITLES["month"], sort=[d["label"] for d in data],
                   axis=alt.Axis(labelAngle=-45 if len(data) > 8 else 0))
     y = alt.Y(f"{measure}:Q", title=f"{TITLES[measure]} signed", axis=alt.Axis(tickMinStep=1))
@@ -243,13 +246,15 @@ def _over_time(s: Shape) -> alt.Chart | None:
 
 # ---- counts by one category -------------------------------------------------------------------------
 
-def _bars(s: Shape, label: str, colour: str | None = None, highlight: tuple[str, ...] = ()) -> dict | None:
+def _bars(s: Shape, label: str, colour: str | None = None) -> Drawn | None:
     measure = s.measure
     if len(s.records) < 2 and s.override not in ("bar",):
         return None
     ranked = sorted(s.records, key=lambda r: (-(r[measure] or 0), str(r[label])), reverse=s.intent.ascending)
     y = alt.Y(f"{label}:N", title=None, sort=[r[label] for r in ranked])
-    x = alt.X(f"{measure}:Q", title=TITLES.get(measure, measure), axis=alt.Axis(tickMinStep=1))
+    top = max((r[measure] or 0) for r in s.records)
+    x = alt.X(f"{measure}:Q", title=TITLES.get(measure, measure), axis=alt.Axis(tickMinStep=1),
+              scale=alt.Scale(domainMax=top * 1.08 + 1))  # room for the value labels
     tips = _tooltip(f"{label}:N", measure=measure)
     tips[0].title = TITLES.get(label, label.capitalize())
     if colour:
@@ -263,7 +268,7 @@ def _bars(s: Shape, label: str, colour: str | None = None, highlight: tuple[str,
     return _layer(bars, text, width="container", height=alt.Step(step))
 
 
-def _categories(s: Shape) -> alt.Chart | None:
+def _categories(s: Shape) -> Drawn | None:
     dim = s.dims[0]
     if dim == "parties":  # a number: keep it in order, upright
         if len(s.records) < 2:
@@ -287,8 +292,9 @@ def europe() -> tuple[dict, ...]:
 
 
 @cache
-def regions() -> dict[str, str]:
-    return {c.code: c.region for c in load_countries(DATA_DIR / "countries.csv")}
+def states() -> dict[str, tuple[str, str]]:
+    """Code -> (name, region) of the 29 states, through the data loader, read once."""
+    return {c.code: (c.name, c.region) for c in load_countries(DATA_DIR / "countries.csv")}
 
 
 # The frame of the 29 states (Portugal and Ireland to Ukraine and Cyprus, Malta to Finland).
@@ -296,7 +302,7 @@ FRAME = {"type": "Feature", "properties": {}, "geometry": {"type": "MultiPoint",
     [-10.5, 34.6], [10, 34.6], [35, 34.6], [41, 45], [33, 70.3], [10, 71], [-10.5, 55]]}}
 
 
-def _map(s: Shape, colour, lookup: list[str], tip: list[alt.Tooltip], **calculate: str) -> dict:
+def _map(s: Shape, colour: alt.Color, lookup: list[str], tip: list[alt.Tooltip], **calculate: str) -> dict:
     features = s.data("europe", list(europe()))
     projection = alt.Projection(type="azimuthalEqualArea", rotate=[-12, -52, 0], fit=FRAME)
     base = alt.Chart(features).mark_geoshape(fill=LIGHT, stroke="white", strokeWidth=0.6, clip=True) \
@@ -310,16 +316,16 @@ def _map(s: Shape, colour, lookup: list[str], tip: list[alt.Tooltip], **calculat
     return _layer(base, states, width=WIDTH, height=int(WIDTH * 0.95))
 
 
-def _countries(s: Shape) -> dict | None:
+def _countries(s: Shape) -> Drawn | None:
     label, measure = s.dims[0], s.measure
     if s.override != "map":
         return _bars(s, label)
     who = s.intent.focus_label or ", ".join(s.intent.focus)
     for f in s.intent.focus:
         s.records.append({"code": f, "focus": True, "role": f"the state asked about ({who})"})
-    # States in scope but absent from the result signed nothing that matches, unless the
-    # question named which states to count ("each Nordic state"): then the rest are simply not asked about.
-    missing = "null" if s.intent.restrict else "0"
+    # States in scope but absent from the result signed nothing that matches, unless the question
+    # named which states to count ("each Nordic state") or asked for a top N: then the rest are not known.
+    missing = "null" if s.intent.restrict or s.intent.n else "0"
     colour = alt.Color("value:Q", title=TITLES[measure], condition=[{"test": "datum.focus", "value": ORANGE},
                                                                    {"test": "!isValid(datum.value)", "value": GREY}],
                        scale=alt.Scale(scheme=BLUES, domainMin=0),
@@ -349,7 +355,7 @@ def _never(s: Shape) -> dict | None:
 
 # ---- two categories: stacked bars (or a matrix) -----------------------------------------------------
 
-def _matrix(s: Shape, x: str, y: str, symmetric: bool = False) -> dict:
+def _matrix(s: Shape, x: str, y: str, symmetric: bool = False) -> Drawn:
     measure = s.measure
     data = s.records
     totals: dict = {}
@@ -371,17 +377,16 @@ def _matrix(s: Shape, x: str, y: str, symmetric: bool = False) -> dict:
         color=alt.Color(f"{measure}:Q", title=TITLES[measure],
                         scale=alt.Scale(scheme=BLUES, domainMin=0),
                         legend=alt.Legend(orient="top", gradientLength=160)))
-    chart = rect
     if n <= 16:
         text = base.mark_text(fontSize=10).encode(
             text=alt.Text(f"{measure}:Q"),
             color=alt.condition(f"datum.{measure} > {max(r[measure] for r in data) / 2}", alt.ColorValue("white"),
                                 alt.ColorValue("#333")))
         return _layer(rect, text, width=alt.Step(cell), height=alt.Step(min(cell, 22)))
-    return chart.properties(width=alt.Step(cell), height=alt.Step(min(cell, 22)))
+    return rect.properties(width=alt.Step(cell), height=alt.Step(min(cell, 22)))
 
 
-def _two_way(s: Shape) -> alt.Chart | None:
+def _two_way(s: Shape) -> Drawn | None:
     first, second = s.dims
     measure = s.measure
     if len(s.records) < 2:
@@ -393,22 +398,27 @@ def _two_way(s: Shape) -> alt.Chart | None:
     if s.override == "heatmap" or (distinct > 10 and by not in PALETTES):
         return _matrix(s, along, by)
     records = s.records
-    if time == "year":
-        span = _year_span(Shape(s.intent, ["year", measure], [{"year": r["year"], measure: 0} for r in records], ""))
-        have = {r["year"] for r in records}
-        records = records + [{"year": y, by: records[0][by], measure: 0} for y in span if y not in have]
+    if time:  # a full grid: a category missing in a year is a zero (lines must not skip it)
+        seen = [r[time] for r in records]
+        span = _year_span(s.intent, seen) if time == "year" else _month_span(seen)
+        have = {(r[time], r[by]) for r in records}
+        records = records + [{time: t, by: b, measure: 0} for t in span for b in dict.fromkeys(r[by] for r in records)
+                             if (t, b) not in have]
     colour = _colour(by, [r[by] for r in records])
     order = {v: i for i, v in enumerate(_domain(by, [r[by] for r in records]))}
-    data = [dict(r, order=order.get(r[by], 99)) for r in records]
+    data = sorted((dict(r, order=order.get(r[by], 99)) for r in records), key=lambda r: (str(r[along]), r["order"]))
     tips = _tooltip(f"{along}:N", f"{by}:N", measure=measure)
     if time:
         x = alt.X(f"{along}:O", title=TITLES.get(along, along), axis=alt.Axis(labelAngle=0 if time == "year" else -45))
         y = alt.Y(f"{measure}:Q", title=f"{TITLES[measure]} signed", stack=s.override != "line")
-        base = alt.Chart(s.data("counts", data)).encode(x=x, y=y, color=colour, tooltip=tips,
-                                                       order=alt.Order("order:Q"))
-        mark = base.mark_line(point=True) if s.override == "line" else base.mark_bar()
-        return mark.properties(width="container", height=280)
-    y = alt.Y(f"{along}:N", title=None, sort=alt.EncodingSortField(measure, op="sum", order="descending"))
+        base = alt.Chart(s.data("counts", data)).encode(x=x, y=y, color=colour, tooltip=tips)
+        if s.override == "line":  # a line's path follows the data, which is in time order
+            return base.mark_line(point=True).properties(width="container", height=280)
+        return base.mark_bar().encode(order=alt.Order("order:Q")).properties(width="container", height=280)
+    totals: dict = {}
+    for r in data:
+        totals[r[along]] = totals.get(r[along], 0) + r[measure]
+    y = alt.Y(f"{along}:N", title=None, sort=sorted(totals, key=lambda k: (-totals[k], str(k))))
     x = alt.X(f"{measure}:Q", title=TITLES[measure])
     return alt.Chart(s.data("counts", data)).mark_bar().encode(
         y=y, x=x, color=colour, tooltip=tips, order=alt.Order("order:Q")
@@ -417,7 +427,7 @@ def _two_way(s: Shape) -> alt.Chart | None:
 
 # ---- pairs of states: a matrix, a constellation, or ranked pairs ------------------------------------
 
-def _pairs(s: Shape) -> alt.Chart | None:
+def _pairs(s: Shape) -> Drawn | None:
     if not s.records:
         return None
     if s.override == "network":
@@ -462,7 +472,7 @@ def _spread(pos: dict[str, tuple[float, float]], radii: dict[str, float], w: flo
             break
         p += (delta / dist[..., None] * push[..., None]).sum(axis=1)
     p = (p - p.min(axis=0)) / np.maximum(np.ptp(p, axis=0), 1e-9)
-    return {c: (float(x), float(y)) for c, (x, y) in zip(codes, p)}
+    return {c: (float(x), float(y)) for c, (x, y) in zip(codes, p, strict=True)}
 
 
 def network(records: list[dict], datasets: dict[str, list], width: int = WIDTH) -> dict:
@@ -486,7 +496,7 @@ def network(records: list[dict], datasets: dict[str, list], width: int = WIDTH) 
     pad = 0.06
     span_y = 1 + 2 * pad
     pos = _spread(pos, {c: radius(c) for c in pos}, width / (1 + 2 * pad), height / span_y)
-    region = regions()
+    region = {code: r for code, (_, r) in states().items()}
     nodes = [{"code": c, "name": names[c], "x": round(x, 4), "y": round(y, 4),
               "label_y": round(y + (radius(c) + 2) * span_y / height, 4), "agreements": weight[c],
               "partners": partners[c], "region": region.get(c, "other")} for c, (x, y) in sorted(pos.items())]

@@ -263,6 +263,7 @@ def copy_button_html(memo: Memo, label: str = "Copy table") -> str:
     # "<" as \u003c: nothing in the payload can close the <script> element or open a comment.
     payload_html = json.dumps(to_html(memo)).replace("<", "\\u003c")
     payload_text = json.dumps(to_tsv(memo)).replace("<", "\\u003c")
+    payload_label = json.dumps(label).replace("<", "\\u003c")
     return f"""
 <style>
   html, body {{ margin: 0; padding: 0; background: transparent; }}
@@ -284,7 +285,7 @@ def copy_button_html(memo: Memo, label: str = "Copy table") -> str:
   const label = document.getElementById("label");
   function done(text) {{
     label.textContent = text;
-    setTimeout(() => {{ label.textContent = {json.dumps(label).replace("<", "\\u003c")}; }}, 2000);
+    setTimeout(() => {{ label.textContent = {payload_label}; }}, 2000);
   }}
   function fallback() {{
     const div = document.createElement("div");
