@@ -59,10 +59,13 @@ def sidebar() -> None:
     ui.navigation()
     with st.sidebar:
         st.button("New conversation", icon=":material/add_comment:", on_click=_new_conversation, width="stretch")
-        st.text_input("Pin answers to the suite", key="pin_suite",
-                      help="“Pin to suite” under an answer adds the question with its current result as the "
-                           "expected one to this file (CSV or YAML, relative to the project folder). "
-                           "Run it on the Question suites page.")
+        st.text_input(
+            "Pin answers to the suite",
+            key="pin_suite",
+            help="“Pin to suite” under an answer adds the question with its current result as the "
+            "expected one to this file (CSV or YAML, relative to the project folder). "
+            "Run it on the Question suites page.",
+        )
         st.caption("Answers come only from the bundled dataset: no language model, nothing leaves this machine.")
 
 
@@ -70,8 +73,13 @@ def first_screen(n_agreements: int) -> None:
     first, second = ui.intro_lines(n_agreements)
     st.markdown(first)
     st.markdown(second)
-    st.pills("Try one of these", ui.engine().vocab.suggestions["starter"], key="starter_chips",
-             on_change=_chip_chosen, args=("starter_chips",))
+    st.pills(
+        "Try one of these",
+        ui.engine().vocab.suggestions["starter"],
+        key="starter_chips",
+        on_change=_chip_chosen,
+        args=("starter_chips",),
+    )
 
 
 def _chips(label: str, questions: list[str], key: str) -> None:
@@ -88,8 +96,10 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
         return
     if a.status == "unsupported":
         st.markdown(ui.safe(a.answer))
-        st.caption("I answer questions about defence agreements signed by the EU-27 states, the United Kingdom "
-                   "and Ukraine, 2014 – September 2025: who signed with whom, when, in which form, on which topics.")
+        st.caption(
+            "I answer questions about defence agreements signed by the EU-27 states, the United Kingdom "
+            "and Ukraine, 2014 – September 2025: who signed with whom, when, in which form, on which topics."
+        )
         _chips("You could ask", a.suggestions, f"sugg-{i}")
         return
 
@@ -118,8 +128,15 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
     if last:
         _chips("Follow up", a.suggestions, f"sugg-{i}")
     if not where:
-        st.button("Pin to suite", key=f"pin-{i}", on_click=_pin, args=(i,), icon=":material/push_pin:",
-                  type="tertiary", help="Record this question with its current answer as the expected result")
+        st.button(
+            "Pin to suite",
+            key=f"pin-{i}",
+            on_click=_pin,
+            args=(i,),
+            icon=":material/push_pin:",
+            type="tertiary",
+            help="Record this question with its current answer as the expected result",
+        )
 
 
 def main() -> None:
@@ -128,7 +145,7 @@ def main() -> None:
     sidebar()
     st.title("Defence Pacts Assistant")
     typed = st.chat_input("Ask about European defence agreements…")
-    question = (typed or st.session_state.pop("pending", None) or "").strip()
+    question = (typed or st.session_state.pop("pending", None) or "").strip()[:1000]  # a question, not a file
     turns: list[Answer] = st.session_state.turns
     n = len(engine.db.dataset.agreements)
 
@@ -148,7 +165,7 @@ def main() -> None:
         with st.chat_message("assistant"):
             with ui.friendly():
                 with st.spinner("Looking it up…"):
-                    answer = st.session_state.conversation.ask(question[:1000])
+                    answer = st.session_state.conversation.ask(question)
                 turns.append(answer)
                 render_answer(len(turns) - 1, answer, last=True)
 

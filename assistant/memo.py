@@ -118,8 +118,15 @@ def memo_columns(columns: Sequence[str]) -> list[tuple[str, str]]:
     return [(c, header_label(c)) for c in shown]
 
 
-def build(question: str, answer: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
-          names: Mapping[str, str], n_agreements: int | None = None, today: dt.date | None = None) -> Memo:
+def build(
+    question: str,
+    answer: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    names: Mapping[str, str],
+    n_agreements: int | None = None,
+    today: dt.date | None = None,
+) -> Memo:
     """The memo table for an answer's cited rows: agreements get the memo columns, parties by name."""
     chosen = memo_columns(columns)
     index = {c: i for i, c in enumerate(columns)}
@@ -129,8 +136,9 @@ def build(question: str, answer: str, columns: Sequence[str], rows: Sequence[Seq
     return Memo(question, answer, headers, table, citation(question, n_agreements, today), link)
 
 
-def from_answer(answer: Any, names: Mapping[str, str], n_agreements: int | None = None,
-                today: dt.date | None = None) -> Memo:
+def from_answer(
+    answer: Any, names: Mapping[str, str], n_agreements: int | None = None, today: dt.date | None = None
+) -> Memo:
     """`build` for an assistant.answer.Answer (or anything with the same attributes)."""
     return build(answer.question, answer.answer, answer.columns, answer.rows, names, n_agreements, today)
 
@@ -146,8 +154,11 @@ def to_html(memo: Memo) -> str:
     out = [f"<p>{e(memo.answer)}</p>"]
     if memo.rows:
         out.append('<table style="border-collapse:collapse;font-family:Calibri,Arial,sans-serif;font-size:10pt">')
-        out.append("<thead><tr>" + "".join(
-            f'<th style="{_CELL_STYLE};background:#e4e8ee">{e(h)}</th>' for h in memo.headers) + "</tr></thead>")
+        out.append(
+            "<thead><tr>"
+            + "".join(f'<th style="{_CELL_STYLE};background:#e4e8ee">{e(h)}</th>' for h in memo.headers)
+            + "</tr></thead>"
+        )
         out.append("<tbody>")
         for row in memo.rows:
             cells = []
@@ -267,8 +278,9 @@ def copy_button_html(memo: Memo, label: str = "Copy table") -> str:
     return f"""
 <style>
   html, body {{ margin: 0; padding: 0; background: transparent; }}
-  button {{ display: inline-flex; align-items: center; gap: 6px; height: 40px; padding: 0 14px;
-           font: 400 14px/1 "Source Sans Pro", "Source Sans 3", "Segoe UI", system-ui, sans-serif;
+  button {{ box-sizing: border-box; max-width: 100%; display: inline-flex; align-items: center; gap: 6px;
+           height: 40px; padding: 0 12px;
+           font: 400 13.5px/1 "Source Sans Pro", "Source Sans 3", "Segoe UI", system-ui, sans-serif;
            border-radius: 8px; cursor: pointer; border: 1px solid rgba(49, 51, 63, 0.2);
            background: #ffffff; color: #1f2933; white-space: nowrap; }}
   button:hover {{ border-color: #2f5d8a; color: #2f5d8a; }}

@@ -43,7 +43,11 @@ def navigation() -> None:
 
 @st.cache_resource(show_spinner="Loading the agreements…")
 def _engine() -> Engine:
-    return Engine.load()
+    engine = Engine.load()
+    # One answer now pays the one-off costs (chart library import, first SQL validation) at start-up,
+    # not on the first question someone asks.
+    engine.answer(engine.vocab.suggestions["starter"][0])
+    return engine
 
 
 def engine() -> Engine:
@@ -107,17 +111,18 @@ def frame(columns: Sequence[str], rows: Sequence[Sequence[Any]], names: Mapping[
 
 
 def column_config(df: pd.DataFrame) -> dict:
-    config: dict[str, Any] = {}
-    if "Source" in df.columns:
-        config["Source"] = st.column_config.LinkColumn(
-            "Source", display_text=r"https?://(?:www\.)?([^/]+).*", help="Opens the source in a new tab")
-    if "Title" in df.columns:
-        config["Title"] = st.column_config.TextColumn("Title", width="large")
-    if "Summary" in df.columns:
-        config["Summary"] = st.column_config.TextColumn("Summary", width="large")
-    if "Per cent" in df.columns:
-        config["Per cent"] = st.column_config.NumberColumn("Per cent", format="%.1f%%")
-    return config
+    tc = st.column_config.TextColumn
+    config: dict[str, Any] = {
+        "Title": tc("Title", width="large"),
+        "Summary": tc("Summary", width="large"),
+        "Date": tc("Date", width="small"),
+        "ID": tc("ID", width="small"),
+        "Source": st.column_config.LinkColumn(
+            "Source", display_text=r"https?://(?:www\.)?([^/]+).*", help="Opens the source in a new tab", width="small"
+        ),
+        "Per cent": st.column_config.NumberColumn("Per cent", format="%.1f%%"),
+    }
+    return {k: v for k, v in config.items() if k in df.columns}
 
 
 def table(df: pd.DataFrame, key: str | None = None, max_height: int = 390) -> None:
@@ -132,17 +137,44 @@ def download_row(m: memo.Memo, key: str, chart: dict | None = None, copy: bool =
     stem = memo.file_stem(m.question)
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         if copy:
-            st.iframe(memo.copy_button_html(m), width=128, height=40, alt="Copy the cited rows for Word or Outlook")
-        st.download_button("Markdown", memo.to_markdown(m), f"{stem}.md", "text/markdown", key=f"{key}-md",
-                           icon=":material/description:", on_click="ignore")
-        st.download_button("CSV", memo.to_csv(m), f"{stem}.csv", "text/csv", key=f"{key}-csv",
-                           icon=":material/table_view:", on_click="ignore")
-        st.download_button("Excel", lambda m=m: memo.to_excel(m), f"{stem}.xlsx",
-                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key=f"{key}-xlsx", icon=":material/grid_on:", on_click="ignore")
+            st.iframe(memo.copy_button_html(m), width=132, height=40, alt="Copy the cited rows for Word or Outlook")
+        st.download_button(
+            "Markdown",
+            memo.to_markdown(m),
+            f"{stem}.md",
+            "text/markdown",
+            key=f"{key}-md",
+            icon=":material/description:",
+            on_click="ignore",
+        )
+        st.download_button(
+            "CSV",
+            memo.to_csv(m),
+            f"{stem}.csv",
+            "text/csv",
+            key=f"{key}-csv",
+            icon=":material/table_view:",
+            on_click="ignore",
+        )
+        st.download_button(
+            "Excel",
+            lambda m=m: memo.to_excel(m),
+            f"{stem}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}-xlsx",
+            icon=":material/grid_on:",
+            on_click="ignore",
+        )
         if chart:
-            st.download_button("Chart PNG", lambda spec=chart: memo.chart_png(spec), f"{stem}.png", "image/png",
-                               key=f"{key}-png", icon=":material/image:", on_click="ignore")
+            st.download_button(
+                "Chart PNG",
+                lambda spec=chart: memo.chart_png(spec),
+                f"{stem}.png",
+                "image/png",
+                key=f"{key}-png",
+                icon=":material/image:",
+                on_click="ignore",
+            )
 
 
 def resolve(path: str) -> Path:

@@ -7,8 +7,9 @@ import streamlit as st
 from assistant import memo, ui
 from assistant.data import FORMS, TOPICS
 
-st.set_page_config(page_title="Browse the data · Defence Pacts Assistant", page_icon=":material/table_view:",
-                   layout="wide")
+st.set_page_config(
+    page_title="Browse the data · Defence Pacts Assistant", page_icon=":material/table_view:", layout="wide"
+)
 
 COLUMNS = ["agreement_id", "title", "signed_date", "parties", "form", "topics", "source_url"]
 
@@ -22,15 +23,18 @@ def main() -> None:
     years = [a.year for a in data.agreements]
 
     st.title("Browse the data")
-    st.caption(f"All {len(data.agreements)} agreements. Narrow them down with the filters; the table, the copy "
-               "button and the downloads follow the filters.")
+    st.caption(
+        f"All {len(data.agreements)} agreements. Narrow them down with the filters; the table, the copy "
+        "button and the downloads follow the filters."
+    )
 
     c1, c2 = st.columns([3, 2])
     with c1:
         chosen = st.multiselect("States", list(by_name), placeholder="Any state")
     with c2:
-        mode = st.radio("Agreements with", ["any of these states", "all of these states"], horizontal=True,
-                        disabled=len(chosen) < 2)
+        mode = st.radio(
+            "Agreements with", ["any of these states", "all of these states"], horizontal=True, disabled=len(chosen) < 2
+        )
     low, high = st.slider("Years signed", min(years), max(years), (min(years), max(years)))
     c3, c4, c5 = st.columns([2, 3, 2])
     with c3:
@@ -56,8 +60,9 @@ def main() -> None:
             continue
         if needle and needle not in a.title.lower() and needle not in a.summary.lower():
             continue
-        rows.append([a.agreement_id, a.title, a.signed_date.isoformat(), list(a.parties), a.form, list(a.topics),
-                     a.source_url])
+        rows.append(
+            [a.agreement_id, a.title, a.signed_date.isoformat(), list(a.parties), a.form, list(a.topics), a.source_url]
+        )
 
     words = []
     if codes:

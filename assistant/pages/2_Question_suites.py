@@ -16,24 +16,36 @@ import streamlit as st
 
 from assistant import suites, ui
 
-st.set_page_config(page_title="Question suites · Defence Pacts Assistant", page_icon=":material/checklist:",
-                   layout="wide")
+st.set_page_config(
+    page_title="Question suites · Defence Pacts Assistant", page_icon=":material/checklist:", layout="wide"
+)
 
 CSV_COLUMNS = ["question", "expected_status", "expected_count", "expected_contains", "conversation"]
 SOURCES = ("A suite in tests/suites", "Upload a CSV", "Start a new CSV")
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame([{"question": "How many agreements did France sign?", "expected_status": "ok",
-                          "expected_count": "", "expected_contains": "France", "conversation": ""}],
-                        columns=CSV_COLUMNS)
+    return pd.DataFrame(
+        [
+            {
+                "question": "How many agreements did France sign?",
+                "expected_status": "ok",
+                "expected_count": "",
+                "expected_contains": "France",
+                "conversation": "",
+            }
+        ],
+        columns=CSV_COLUMNS,
+    )
 
 
 def _read_csv(data: bytes) -> pd.DataFrame:
     df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     if "question" not in df.columns:
-        raise ValueError("the CSV needs a 'question' column (and optionally expected_status, expected_count, "
-                         "expected_contains, conversation)")
+        raise ValueError(
+            "the CSV needs a 'question' column (and optionally expected_status, expected_count, "
+            "expected_contains, conversation)"
+        )
     for c in CSV_COLUMNS:
         if c not in df.columns:
             df[c] = ""
@@ -41,18 +53,26 @@ def _read_csv(data: bytes) -> pd.DataFrame:
 
 
 def _editor(df: pd.DataFrame, key: str) -> pd.DataFrame:
-    st.caption("Edit the cells, add rows at the bottom. Leave an expected value empty to not check it; rows "
-               "sharing a conversation id are asked in order in one conversation (for follow-ups).")
+    st.caption(
+        "Edit the cells, add rows at the bottom. Leave an expected value empty to not check it; rows "
+        "sharing a conversation id are asked in order in one conversation (for follow-ups)."
+    )
     return st.data_editor(
-        df, key=key, num_rows="dynamic", hide_index=True, width="stretch",
+        df,
+        key=key,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
         column_config={
             "question": st.column_config.TextColumn("Question", width="large", required=True),
             "expected_status": st.column_config.SelectboxColumn(
-                "Expected status", options=["ok", "clarify", "unsupported"], default="ok"),
+                "Expected status", options=["ok", "clarify", "unsupported"], default="ok"
+            ),
             "expected_count": st.column_config.TextColumn("Expected count", help="rows / agreements counted"),
             "expected_contains": st.column_config.TextColumn("Answer contains", width="medium"),
             "conversation": st.column_config.TextColumn("Conversation", help="same id = one conversation"),
-        })
+        },
+    )
 
 
 def _to_csv(df: pd.DataFrame) -> str:
@@ -111,21 +131,34 @@ def show(results: list[suites.CaseResult]) -> None:
     c2.metric("Failed", len(results) - passed)
     c3.metric("Median answer time", f"{statistics.median(elapsed):.0f} ms" if elapsed else "–")
     only_failed = st.toggle("Show only failures", value=passed < len(results))
-    df = pd.DataFrame([{
-        "Result": "✅ pass" if r.ok else "❌ fail",
-        "Question": r.question,
-        "Expected": _expected(r.expected),
-        "Actual": _actual(r),
-        "Why it failed": "; ".join(r.problems),
-    } for r in results if not (only_failed and r.ok)])
+    df = pd.DataFrame(
+        [
+            {
+                "Result": "✅ pass" if r.ok else "❌ fail",
+                "Question": r.question,
+                "Expected": _expected(r.expected),
+                "Actual": _actual(r),
+                "Why it failed": "; ".join(r.problems),
+            }
+            for r in results
+            if not (only_failed and r.ok)
+        ]
+    )
     if df.empty:
         st.success("Every question passed.")
     else:
-        st.dataframe(df, hide_index=True, width="stretch", height=min(36 + 35 * len(df), 600),
-                     column_config={"Question": st.column_config.TextColumn(width="medium"),
-                                    "Expected": st.column_config.TextColumn(width="medium"),
-                                    "Actual": st.column_config.TextColumn(width="large"),
-                                    "Why it failed": st.column_config.TextColumn(width="large")})
+        st.dataframe(
+            df,
+            hide_index=True,
+            width="stretch",
+            height=min(36 + 35 * len(df), 600),
+            column_config={
+                "Question": st.column_config.TextColumn(width="medium"),
+                "Expected": st.column_config.TextColumn(width="medium"),
+                "Actual": st.column_config.TextColumn(width="large"),
+                "Why it failed": st.column_config.TextColumn(width="large"),
+            },
+        )
     text, _ = suites.report(results)
     with st.expander("The report as `python -m assistant eval` prints it"):
         st.code(text, language=None)
@@ -135,20 +168,27 @@ def main() -> None:
     ui.navigation()
     ui.engine()
     st.title("Question suites")
-    st.markdown("A suite is a list of questions with the answers we expect. Run one after changing the data "
-                "or the rules to see at a glance what still works. Grow the pinned suite with **Pin to suite** "
-                "under any answer on the chat page.")
+    st.markdown(
+        "A suite is a list of questions with the answers we expect. Run one after changing the data "
+        "or the rules to see at a glance what still works. Grow the pinned suite with **Pin to suite** "
+        "under any answer on the chat page."
+    )
     source = st.radio("Suite", SOURCES, horizontal=True, label_visibility="collapsed")
     suite: suites.Suite | None = None
     edited: pd.DataFrame | None = None
     name = "suite"
 
     if source == SOURCES[0]:
-        files = sorted(p for p in ui.SUITES_DIR.glob("*") if p.suffix.lower() in (".yaml", ".yml", ".csv")) \
-            if ui.SUITES_DIR.exists() else []
+        files = (
+            sorted(p for p in ui.SUITES_DIR.glob("*") if p.suffix.lower() in (".yaml", ".yml", ".csv"))
+            if ui.SUITES_DIR.exists()
+            else []
+        )
         if not files:
-            st.info("There is no suite in tests/suites yet. Upload a CSV, start a new one, or pin answers from "
-                    "the chat page.")
+            st.info(
+                "There is no suite in tests/suites yet. Upload a CSV, start a new one, or pin answers from "
+                "the chat page."
+            )
             return
         path = st.selectbox("Suite file", files, format_func=lambda p: p.name)
         name = path.stem
@@ -156,13 +196,18 @@ def main() -> None:
             edited = _editor(_read_csv(path.read_bytes()), key=f"edit-{path.name}")
         else:
             suite = suites.load_suite(path)
-            st.caption(f"{suite.size} questions in {len(suite.conversations)} conversations. YAML suites are "
-                       "edited in a text editor; see the file for the expected answers.")
+            st.caption(
+                f"{suite.size} questions in {len(suite.conversations)} conversations. YAML suites are "
+                "edited in a text editor; see the file for the expected answers."
+            )
             with st.expander("Show the file"):
                 st.code(path.read_text(encoding="utf-8"), language="yaml")
     elif source == SOURCES[1]:
-        upload = st.file_uploader("A CSV with the columns question, expected_status, expected_count, "
-                                  "expected_contains (and optionally conversation)", type=["csv"])
+        upload = st.file_uploader(
+            "A CSV with the columns question, expected_status, expected_count, "
+            "expected_contains (and optionally conversation)",
+            type=["csv"],
+        )
         if upload is None:
             return
         name = Path(upload.name).stem
@@ -183,8 +228,9 @@ def main() -> None:
         csv_text = _to_csv(edited)
         c1, c2, c3 = st.columns([1, 2, 1], vertical_alignment="bottom")
         with c1:
-            st.download_button("Download CSV", csv_text, f"{name}.csv", "text/csv", on_click="ignore",
-                               icon=":material/download:")
+            st.download_button(
+                "Download CSV", csv_text, f"{name}.csv", "text/csv", on_click="ignore", icon=":material/download:"
+            )
         with c2:
             target = st.text_input("Save into tests/suites as", value=f"{name}.csv")
         with c3:

@@ -8,8 +8,7 @@ import streamlit as st
 
 from assistant import figures, ui
 
-st.set_page_config(page_title="About the data · Defence Pacts Assistant", page_icon=":material/info:",
-                   layout="wide")
+st.set_page_config(page_title="About the data · Defence Pacts Assistant", page_icon=":material/info:", layout="wide")
 
 
 def main() -> None:
@@ -18,14 +17,25 @@ def main() -> None:
     st.title("About the data")
     st.markdown(ui.intro_lines(len(engine.db.dataset.agreements))[0])
 
-    figures_tab, words_tab, codebook_tab = st.tabs(["The brief's figures beside ours", "What the words mean",
-                                                    "Codebook and method"])
+    figures_tab, words_tab, codebook_tab = st.tabs(
+        ["The brief's figures beside ours", "What the words mean", "Codebook and method"]
+    )
     with figures_tab:
         with ui.friendly():
-            st.markdown("The headline figures of the Böll EU Brief *Phalanx of defence pacts?* (October 2025) "
-                        "beside the same figures computed from our rebuilt dataset.")
-            rows = [{"Figure": f.label, "The brief": f.brief, "Ours": ours, "How close it should be": f.tolerance}
-                    for f, ours in figures.compute(engine.db)]
+            st.markdown(
+                "The headline figures of the Böll EU Brief *Phalanx of defence pacts?* (October 2025) "
+                "beside the same figures computed from our rebuilt dataset."
+            )
+            # st.table reads cells as Markdown: "> 20" would become a quote, so the cells are escaped.
+            rows = [
+                {
+                    "Figure": ui.safe(f.label),
+                    "The brief": ui.safe(f.brief),
+                    "Ours": ui.safe(ours),
+                    "How close it should be": ui.safe(f.tolerance),
+                }
+                for f, ours in figures.compute(engine.db)
+            ]
             st.table(pd.DataFrame(rows), hide_index=True)
             with st.expander("How each of ours is computed"):
                 for f in figures.FIGURES:

@@ -1,0 +1,259 @@
+"""The pages as staff meet them, driven with streamlit.testing.v1.AppTest (no browser)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from assistant import memo
+from assistant.answer import Engine
+from assistant.errors import DataError
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "assistant" / "app.py")
+TIMEOUT = 60
+
+
+def plain(markdown: str) -> str:
+    """What the reader sees of an escaped Markdown string."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def texts(at: AppTest) -> list[str]:
+    return [plain(m.value) for m in at.markdown]
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def last_answer(at: AppTest):
+    return at.session_state.turns[-1]
+
+
+@pytest.fixture
+def app(tmp_path) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state.pin_suite = str(tmp_path / "pinned.csv")  # never write into the repository's suites
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.load()
+
+
+def test_first_screen_says_what_it_knows_and_offers_suggestions(app, engine):
+    n = len(engine.db.dataset.agreements)
+    first, second = texts(app)[:2]
+    assert f"{n} defence agreements" in first
+    for words in ("EU-27", "United Kingdom", "Ukraine", "2014", "September 2025"):
+        assert words in first
+    assert "plain English" in second
+    chips = app.pills[0]
+    assert list(chips.options) == engine.vocab.suggestions["starter"]
+    assert not app.chat_message  # no conversation yet
+    assert app.title[0].value == "Defence Pacts Assistant"
+
+
+def test_clicking_a_suggested_question_asks_it(app):
+    question = app.pills[0].options[0]
+    app.pills[0].set_value(question).run()
+    assert not app.exception
+    assert [plain(m.value) for m in app.chat_message[0].markdown] == [question]
+    assert last_answer(app).question == question and last_answer(app).status == "ok"
+    assert [p.label for p in app.pills] == ["Follow up"]  # the first screen's chips made way for follow-ups
+
+
+def test_question_shows_answer_reading_sql_chart_table_and_downloads(app):
+    ask(app, "How many agreements were signed per year?")
+    a = last_answer(app)
+    assistant = app.chat_message[1]
+    assert plain(assistant.markdown[0].value) == a.answer
+    expander = assistant.expander[0]
+    assert expander.label == "How I understood your question"
+    assert plain(expander.markdown[0].value) == a.interpretation
+    assert expander.code[0].value == a.sql and "SELECT" in a.sql.upper()
+    assert assistant.get("vega_lite_chart"), "the answer should carry a chart"
+    table = assistant.dataframe[0].value
+    assert list(table.columns) == ["Year", "Agreements"]
+    assert list(table["Agreements"]) == [r[a.columns.index("agreements")] for r in a.rows]
+    labels = [b.label for b in assistant.get("download_button")]
+    assert labels == ["Markdown", "CSV", "Excel", "Chart PNG"]
+    copy = assistant.get("iframe")[0].proto.srcdoc
+    assert "navigator.clipboard.write" in copy and "text/html" in copy and "Question:" in copy
+
+
+def test_list_answer_table_has_the_memo_columns_with_parties_by_name_and_links(app):
+    ask(app, "List the agreements France signed in 2024")
+    table = app.chat_message[1].dataframe[0]
+    assert list(table.value.columns) == ["Title", "Date", "Parties", "Form", "Topics", "Source", "ID"]
+    assert all("France" in p for p in table.value["Parties"])
+    assert all(u.startswith("http") for u in table.value["Source"])
+    config = json.loads(table.proto.columns)
+    assert config["Source"]["type_config"]["type"] == "link"  # a clickable link, not text
+
+
+def test_follow_up_uses_the_conversation(app):
+    ask(app, "How many agreements did France sign?")
+    france = last_answer(app)
+    ask(app, "And Germany?")
+    germany = last_answer(app)
+    assert france.status == germany.status == "ok"
+    assert "Germany" in germany.answer and "France" not in germany.answer
+    number = re.compile(r"\d+")
+    assert number.search(france.answer).group() != number.search(germany.answer).group()
+    assert france.row_count != germany.row_count
+    assert len(app.chat_message) == 4  # two questions, two answers, in order
+    assert plain(app.chat_message[2].markdown[0].value) == "And Germany?"
+
+
+def test_clarify_answer_offers_readings_as_buttons_and_a_click_answers(app):
+    ask(app, "How many agreements did France and Germany sign?")
+    a = last_answer(app)
+    assert a.status == "clarify"
+    readings = [b for b in app.chat_message[1].button if b.key.startswith("clarify-")]
+    assert [b.label for b in readings] == a.suggestions
+    readings[0].click().run()
+    assert not app.exception
+    answered = last_answer(app)
+    assert answered.question == a.suggestions[0]
+    assert answered.status == "ok"
+    assert len(app.session_state.turns) == 2
+
+
+def test_unsupported_question_explains_and_offers_suggestions(app):
+    ask(app, "What is the capital of France?")
+    a = last_answer(app)
+    assert a.status == "unsupported"
+    assistant = app.chat_message[1]
+    assert plain(assistant.markdown[0].value) == a.answer
+    assert "EU-27" in assistant.caption[0].value
+    assert list(assistant.pills[0].options) == a.suggestions and a.suggestions
+    assert not assistant.dataframe and not assistant.get("vega_lite_chart")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "<script>alert('x')</script> **bold** [link](http://evil.example)",
+        "'; DROP TABLE agreements; --",
+        "x" * 5000,
+        "   ",
+        "🙂🙂🙂 $x^2$ :red[colour]",
+    ],
+)
+def test_nothing_typed_crashes_the_page_or_renders_as_markup(app, question):
+    app.chat_input[0].set_value(question).run()
+    assert not app.exception
+    assert not app.error
+    for m in app.markdown:
+        assert "<script>" not in m.value  # shown as text, never as HTML
+    if question.strip():
+        shown = plain(app.chat_message[0].markdown[0].value)
+        assert shown == question.strip()[:1000]
+
+
+def test_pin_to_suite_appends_the_question_with_its_result(app, tmp_path):
+    ask(app, "How many agreements did Spain sign after 2020?")
+    a = last_answer(app)
+    app.button(key="pin-0").click().run()
+    assert not app.exception
+    with open(tmp_path / "pinned.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows == [
+        {"question": a.question, "expected_status": "ok", "expected_count": str(a.row_count), "expected_contains": ""}
+    ]
+    assert any("Pinned to" in plain(c.value) for c in app.caption)
+
+
+def test_copy_and_download_content_cite_the_dataset_and_the_question(app, engine):
+    question = "List the agreements France signed in 2024"
+    ask(app, question)
+    a = last_answer(app)
+    m = memo.from_answer(a, engine.vocab.names, len(engine.db.dataset.agreements))
+    title = a.rows[0][a.columns.index("title")]
+    url = a.rows[0][a.columns.index("source_url")]
+    for text in (memo.to_html(m), memo.to_tsv(m), memo.to_markdown(m), memo.to_csv(m)):
+        assert f"Question: “{question}”" in text
+        assert "European defence agreements dataset" in text
+        assert title.replace("&", "&amp;") in text or title in text
+        assert url in text
+    sheet = openpyxl.load_workbook(io.BytesIO(memo.to_excel(m))).active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert title in values and any(str(v).startswith("Source:") and question in str(v) for v in values)
+    copy = app.chat_message[1].get("iframe")[0].proto.srcdoc
+    assert "France" in copy and "2024" in copy
+
+
+def test_new_conversation_clears_the_history(app):
+    ask(app, "How many agreements did France sign?")
+    app.sidebar.button[0].click().run()
+    assert not app.chat_message
+    assert app.pills[0].label == "Try one of these"
+
+
+def test_bad_data_shows_the_loader_message_not_a_traceback(monkeypatch):
+    st.cache_resource.clear()
+
+    def broken(*args, **kwargs):
+        raise DataError("data/agreements.csv, row 7, column signed_date: '2031-01-01' is after September 2025")
+
+    monkeypatch.setattr(Engine, "load", classmethod(broken))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    st.cache_resource.clear()
+    assert not at.exception
+    assert "row 7, column signed_date" in at.error[0].value
+    assert not at.chat_message
+
+
+def test_browse_page_filters_the_whole_dataset(engine):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("pages/1_Browse_the_data.py").run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == len(engine.db.dataset.agreements)
+    at.multiselect[0].set_value(["France"]).run()
+    at.slider[0].set_value((2024, 2024)).run()
+    table = at.dataframe[0].value
+    expected = sum(1 for a in engine.db.dataset.agreements if "FR" in a.parties and a.year == 2024)
+    assert len(table) == expected and all("France" in p for p in table["Parties"])
+    assert [b.label for b in at.get("download_button")] == ["Markdown", "CSV", "Excel"]
+
+
+def test_suites_page_runs_a_new_csv_suite_and_shows_expected_beside_actual():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("pages/2_Question_suites.py").run()
+    assert not at.exception
+    at.radio[0].set_value("Start a new CSV").run()
+    run = next(b for b in at.button if b.label.startswith("Run "))
+    run.click().run()
+    assert not at.exception
+    results = at.dataframe[-1].value  # [0] is the editable suite itself
+    assert list(results.columns) == ["Result", "Question", "Expected", "Actual", "Why it failed"]
+    assert results["Result"].iloc[0] == "✅ pass"
+    assert "contains “France”" in results["Expected"].iloc[0]
+    assert results["Actual"].iloc[0].startswith("status ok")
+
+
+def test_about_page_shows_the_figures_the_readings_and_the_codebook():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("pages/3_About_the_data.py").run()
+    assert not at.exception and not at.error
+    figures = at.table[0].value
+    assert list(figures.columns) == ["Figure", "The brief", "Ours", "How close it should be"]
+    words = "\n".join(m.value for m in at.markdown)
+    assert "Codebook" in words  # data/README.md
+    if (ROOT / "prompts" / "semantics.md").exists():
+        assert "Nordic" in words  # the readings of common phrasings

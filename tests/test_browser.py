@@ -1,0 +1,176 @@
+"""The app in a real browser: start `streamlit run assistant/app.py` on a free port, drive Debian Chromium
+with Playwright, ask questions, and check that the answer, its table and its chart are on screen.
+
+Screenshots go to test-artifacts/ (look at them). The time from pressing Enter to the answer being
+visible is printed (median over the questions). Chromium missing is a failure, not a skip: CI installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+QUESTIONS = (
+    "How many agreements were signed per year?",
+    "Who are Slovakia's partners?",
+    "Which countries signed the most agreements since 2022?",
+)
+ASSISTANT = '[data-testid="stChatMessage"]:has([data-testid="stChatMessageAvatarAssistant"])'
+CHART = ".vega-embed canvas, .vega-embed svg"
+TABLE = '[data-testid="stDataFrame"]'
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "streamlit-server.log", "w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "assistant/app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail("the Streamlit server did not start:\n" + (ARTIFACTS / "streamlit-server.log").read_text())
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install -y chromium chromium-driver"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+def _open(browser, url: str):
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, permissions=["clipboard-read", "clipboard-write"]
+    )
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stChatInput"] textarea', state="visible", timeout=60_000)
+    return page
+
+
+def _settled(page) -> None:
+    """Wait until the script run is over and the page has painted (skeletons replaced, charts drawn)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+    page.wait_for_timeout(400)
+
+
+def test_three_questions_show_answer_table_and_chart(server, browser):
+    page = _open(browser, server)
+    page.get_by_text("Try one of these").wait_for()
+    _settled(page)
+    page.screenshot(path=str(ARTIFACTS / "0-first-screen.png"))
+    times = []
+    for n, question in enumerate(QUESTIONS, start=1):
+        box = page.locator('[data-testid="stChatInput"] textarea')
+        box.fill(question)
+        start = time.perf_counter()
+        box.press("Enter")
+        answer = page.locator(ASSISTANT).nth(n - 1)
+        answer.locator(TABLE).wait_for(state="visible")
+        answer.locator(CHART).first.wait_for(state="visible")
+        times.append((time.perf_counter() - start) * 1000)
+        expect(page.locator(ASSISTANT)).to_have_count(n)
+        expect(answer.get_by_text("How I understood your question")).to_be_visible()
+        expect(answer.locator('[data-testid="stDownloadButton"]')).to_have_count(4)  # Markdown, CSV, Excel, PNG
+        assert "Traceback" not in page.content()
+        answer.scroll_into_view_if_needed()
+        _settled(page)
+        page.screenshot(path=str(ARTIFACTS / f"{n}-answer.png"))
+    # The copy button puts the last table on the clipboard, with the citation line.
+    copy = page.frame_locator('iframe[title="Copy the cited rows for Word or Outlook"]').last
+    copy.get_by_role("button").click()
+    copy.get_by_text("Copied").wait_for()
+    pasted = page.evaluate("navigator.clipboard.readText()")
+    assert "United Kingdom\t" in pasted and f"Question: “{QUESTIONS[-1]}”" in pasted
+    median = statistics.median(times)
+    print(f"\nEnter-to-answer (table and chart visible), ms: {[round(t) for t in times]}; median {median:.0f} ms")
+    (ARTIFACTS / "enter-to-answer.txt").write_text(
+        "\n".join(f"{q}\t{t:.0f} ms" for q, t in zip(QUESTIONS, times, strict=True)) + f"\nmedian\t{median:.0f} ms\n"
+    )
+    assert median < 10_000
+    page.close()
+
+
+@pytest.mark.parametrize(
+    "path, expect",
+    [
+        ("Browse_the_data", "Browse the data"),
+        ("Question_suites", "Question suites"),
+        ("About_the_data", "About the data"),
+    ],
+)
+def test_other_pages_render(server, browser, path, expect):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/{path}", wait_until="domcontentloaded")
+    page.get_by_role("heading", name=expect).first.wait_for(timeout=60_000)
+    _settled(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    if path == "Browse_the_data":
+        page.locator(TABLE).first.wait_for(state="visible")
+    page.screenshot(path=str(ARTIFACTS / f"page-{path}.png"))
+    page.close()
