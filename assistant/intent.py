@@ -7,6 +7,7 @@ so the interpretation a user reads and the SQL that runs cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass, field, replace
 
 from sqlglot import exp
@@ -239,7 +240,7 @@ class Text:
                        exp.func("contains", exp.func("lower", col("summary")), needle))
 
     def words(self) -> str:
-        return f"mentioning '{self.word}' in the title or summary"
+        return f"mentioning '{html.escape(self.word)}' in the title or summary"
 
 
 Filter = Parties | Excluding | Years | YearIn | Month | Dates | Form | Topic | Scope | PartyCount | MutualDefence | Text

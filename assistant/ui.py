@@ -118,7 +118,7 @@ def column_config(df: pd.DataFrame) -> dict:
         "Date": tc("Date", width="small"),
         "ID": tc("ID", width="small"),
         "Source": st.column_config.LinkColumn(
-            "Source", display_text=r"https?://(?:www\.)?([^/]+).*", help="Opens the source in a new tab", width="small"
+            "Source", display_text=r"https?://(?:www\.)?([^/]+).*", help="Opens the source in a new tab"
         ),
         "Per cent": st.column_config.NumberColumn("Per cent", format="%.1f%%"),
     }
@@ -129,7 +129,12 @@ def table(df: pd.DataFrame, key: str | None = None, max_height: int = 390) -> No
     height = min(38 + 35 * len(df), max_height)
     # A few short columns (counts per year, per state) read better narrow than stretched across the page.
     width = "stretch" if len(df.columns) > 3 or "Title" in df.columns else min(220 * len(df.columns), 720)
-    st.dataframe(df, column_config=column_config(df), hide_index=True, width=width, height=height, key=key)
+    # On screen the source link sits next to what it proves; the downloads keep the memo's order.
+    order = [c for c in ("Title", "Date", "Parties", "Source") if c in df.columns]
+    order += [c for c in df.columns if c not in order]
+    st.dataframe(
+        df, column_config=column_config(df), column_order=order, hide_index=True, width=width, height=height, key=key
+    )
 
 
 def download_row(m: memo.Memo, key: str, chart: dict | None = None, copy: bool = True) -> None:

@@ -58,7 +58,9 @@ def accept(query: exp.Expression | str) -> str:
     for node in tree.walk():
         if isinstance(node, FORBIDDEN_NODES):
             raise RefusedQuery(f"The query contains {type(node).__name__.upper()}, which may not run.")
-    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    if tree.find(exp.With) or tree.find(exp.CTE):  # the builder never needs WITH; CTE names could shadow anything
+        raise RefusedQuery("Common table expressions (WITH ...) may not run.")
+    ctes: set[str] = set()
     for table in tree.find_all(exp.Table):
         if not isinstance(table.this, exp.Identifier):
             raise RefusedQuery("Table functions (such as read_csv or glob) may not run.")
@@ -73,6 +75,8 @@ def accept(query: exp.Expression | str) -> str:
             name = func.name if isinstance(func, exp.Anonymous) else type(func).__name__
             raise RefusedQuery(f"The function '{name}' is not allowed in a query.")
     limit = tree.args.get("limit")
+    if limit is not None and any(v for k, v in limit.args.items() if k != "expression"):
+        raise RefusedQuery(f"Every query needs a plain row limit of at most {MAX_LIMIT}.")
     if limit is None or not isinstance(limit.expression, exp.Literal) or not limit.expression.is_int \
             or int(limit.expression.this) > MAX_LIMIT:
         raise RefusedQuery(f"Every query needs a row limit of at most {MAX_LIMIT}.")

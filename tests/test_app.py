@@ -242,7 +242,7 @@ def test_suites_page_runs_a_new_csv_suite_and_shows_expected_beside_actual():
     assert not at.exception
     results = at.dataframe[-1].value  # [0] is the editable suite itself
     assert list(results.columns) == ["Result", "Question", "Expected", "Actual", "Why it failed"]
-    assert results["Result"].iloc[0] == "✅ pass"
+    assert results["Result"].iloc[0] == "✓ pass"
     assert "contains “France”" in results["Expected"].iloc[0]
     assert results["Actual"].iloc[0].startswith("status ok")
 

@@ -121,14 +121,8 @@ CONTROLS = [
                   "ON c.code = p.country_code GROUP BY c.name ORDER BY n DESC LIMIT 10"),
     ("list-contains", "SELECT agreement_id FROM agreements WHERE list_contains(parties, 'FR') LIMIT 100"),
     ("quoted-semicolon", "SELECT agreement_id FROM agreements WHERE title = 'a'' ; DROP TABLE x; --' LIMIT 5"),
-    ("cte", "WITH recent AS (SELECT * FROM agreements WHERE year = 2024) SELECT COUNT(*) FROM recent LIMIT 1"),
 ]
 SAFE_STATUSES = ("unsupported", "clarify")
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.load()
 
 
 def fingerprint(engine: Engine) -> tuple:

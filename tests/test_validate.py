@@ -49,7 +49,7 @@ REFUSED = [
     ("lateral-system-view", "SELECT * FROM agreements, LATERAL (SELECT * FROM pg_class) LIMIT 1", "only the tables"),
     ("scalar-subquery-system-view", "SELECT (SELECT COUNT(*) FROM pg_class) FROM agreements LIMIT 1",
      "only the tables"),
-    ("cte-over-unknown-table", "WITH x AS (SELECT * FROM secrets) SELECT * FROM x LIMIT 5", "only the tables"),
+    ("cte-over-unknown-table", "WITH x AS (SELECT * FROM secrets) SELECT * FROM x LIMIT 5", "common table expressions"),
     ("getenv", "SELECT getenv('HOME') FROM agreements LIMIT 1", "getenv"),
     ("getvariable", "SELECT getvariable('x') FROM agreements LIMIT 1", "getvariable"),
     ("current-setting", "SELECT current_setting('threads') FROM agreements LIMIT 1", "current_setting"),
@@ -68,21 +68,16 @@ REFUSED = [
     ("garbage", "SELEC * FROMM agreements", "refused"),
     ("unbalanced", "SELECT (((1 FROM agreements LIMIT 1", "refused"),
 ]
-# Gaps found by these tests; the marks come off when the gate is fixed (strict: a fix turns them red).
+# Gaps these tests found in the gate, now closed: WITH is refused, LIMIT must be a plain row count.
 GAPS = [
     pytest.param("cte-in-subquery-unlocks-system-view",
-                 "SELECT * FROM (WITH pg_class AS (SELECT 1 AS a) SELECT * FROM pg_class) AS t, pg_class LIMIT 5",
-                 marks=pytest.mark.xfail(strict=True, reason="gate: CTE names are allowed everywhere, not only in "
-                                                             "their own scope, so a system view can be read")),
+                 "SELECT * FROM (WITH pg_class AS (SELECT 1 AS a) SELECT * FROM pg_class) AS t, pg_class LIMIT 5"),
     pytest.param("cte-in-subquery-unlocks-database-list",
                  "SELECT * FROM (WITH duckdb_databases AS (SELECT 1 AS a) SELECT a FROM duckdb_databases) AS x, "
-                 "duckdb_databases LIMIT 5",
-                 marks=pytest.mark.xfail(strict=True, reason="gate: CTE scope (leaks the database file path)")),
+                 "duckdb_databases LIMIT 5"),
     pytest.param("recursive-cte-never-ends",
-                 "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT COUNT(*) FROM r LIMIT 1",
-                 marks=pytest.mark.xfail(strict=True, reason="gate: a recursive CTE runs without end")),
-    pytest.param("limit-percent", "SELECT * FROM agreements LIMIT 100 PERCENT",
-                 marks=pytest.mark.xfail(strict=True, reason="gate: LIMIT n PERCENT is not a row limit")),
+                 "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT COUNT(*) FROM r LIMIT 1"),
+    pytest.param("limit-percent", "SELECT * FROM agreements LIMIT 100 PERCENT"),
 ]
 # (id, sql): legitimate queries the gate must pass.
 ACCEPTED = [
@@ -94,7 +89,6 @@ ACCEPTED = [
     ("list-functions", "SELECT agreement_id FROM agreements WHERE list_contains(parties, 'FR') "
                        "AND list_has_any(topics, ['cyber']) LIMIT 50"),
     ("text-search", "SELECT agreement_id FROM agreements WHERE contains(lower(title), 'nancy') LIMIT 5"),
-    ("cte", "WITH recent AS (SELECT * FROM agreements WHERE year >= 2022) SELECT COUNT(*) FROM recent LIMIT 1"),
     ("subquery", "SELECT name FROM countries WHERE code NOT IN (SELECT country_code FROM agreement_parties) "
                  "LIMIT 50"),
     ("quoted-semicolon", "SELECT agreement_id FROM agreements WHERE title = 'a'' ; DROP TABLE x; --' LIMIT 5"),
@@ -120,11 +114,6 @@ QUESTIONS = [
     "How many cyber agreements were signed in 2024?",
     "Which agreements have more than 3 parties?",
 ]
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.load()
 
 
 @pytest.mark.parametrize(("sql", "reason"), [(s, r) for _, s, r in REFUSED], ids=[n for n, _, _ in REFUSED])

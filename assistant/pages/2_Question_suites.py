@@ -134,7 +134,7 @@ def show(results: list[suites.CaseResult]) -> None:
     df = pd.DataFrame(
         [
             {
-                "Result": "✅ pass" if r.ok else "❌ fail",
+                "Result": "✓ pass" if r.ok else "✗ FAIL",
                 "Question": r.question,
                 "Expected": _expected(r.expected),
                 "Actual": _actual(r),
@@ -153,12 +153,33 @@ def show(results: list[suites.CaseResult]) -> None:
             width="stretch",
             height=min(36 + 35 * len(df), 600),
             column_config={
+                "Result": st.column_config.TextColumn(width="small"),
                 "Question": st.column_config.TextColumn(width="medium"),
                 "Expected": st.column_config.TextColumn(width="medium"),
                 "Actual": st.column_config.TextColumn(width="large"),
                 "Why it failed": st.column_config.TextColumn(width="large"),
             },
         )
+    failed = [r for r in results if not r.ok]
+    if failed:
+        st.subheader("Failures side by side")
+        for r in failed:
+            with st.expander(r.question):
+                left, right = st.columns(2)
+                with left:
+                    st.markdown("**Expected**")
+                    st.markdown(ui.safe(_expected(r.expected)))
+                    for p in r.problems:
+                        st.warning(p, icon=":material/error:")
+                with right:
+                    st.markdown("**Actual**")
+                    if r.answer is not None:
+                        st.markdown(ui.safe(r.answer.answer))
+                        st.caption(
+                            f"{r.answer.status} · {r.answer.row_count} rows · {ui.safe(r.answer.interpretation)}"
+                        )
+                        if r.answer.sql:
+                            st.code(r.answer.sql, language="sql", wrap_lines=True)
     text, _ = suites.report(results)
     with st.expander("The report as `python -m assistant eval` prints it"):
         st.code(text, language=None)
