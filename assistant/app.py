@@ -168,6 +168,8 @@ def main() -> None:
                     answer = st.session_state.conversation.ask(question)
                 turns.append(answer)
                 render_answer(len(turns) - 1, answer, last=True)
+        if not typed:  # asked by a click higher up the page: bring the new question into view
+            ui.scroll_to_last_question(len(turns))
 
 
 with ui.friendly():

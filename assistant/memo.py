@@ -214,6 +214,24 @@ def to_csv(memo: Memo) -> str:
     return buf.getvalue()
 
 
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _excel_value(text: str) -> tuple[Any, str | None]:
+    """A cell as Excel should hold it (numbers as numbers, dates as dates) and its number format."""
+    if _NUMBER.fullmatch(text):
+        return (float(text) if "." in text else int(text)), None
+    if text.endswith("%") and _NUMBER.fullmatch(text[:-1]):
+        return float(text[:-1]) / 100, "0.0%"
+    if _DATE.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text), "yyyy-mm-dd"
+        except ValueError:
+            return text, None
+    return text, None
+
+
 def to_excel(memo: Memo) -> bytes:
     """An .xlsx workbook: question and answer on top, the table with live source links, the citation below."""
     from openpyxl import Workbook
@@ -233,7 +251,11 @@ def to_excel(memo: Memo) -> bytes:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="E4E8EE")
         for row in memo.rows:
-            ws.append(list(row))
+            ws.append([_excel_value(v)[0] for v in row])
+            for i, v in enumerate(row, start=1):
+                fmt = _excel_value(v)[1]
+                if fmt:
+                    ws.cell(ws.max_row, i).number_format = fmt
             if memo.link_column is not None and row[memo.link_column]:
                 cell = ws.cell(ws.max_row, memo.link_column + 1)
                 cell.hyperlink = row[memo.link_column]
@@ -252,11 +274,19 @@ def to_excel(memo: Memo) -> bytes:
     return buf.getvalue()
 
 
-def chart_png(spec: Mapping[str, Any], scale: float = 2.0) -> bytes:
-    """The chart as a PNG image (vl-convert renders Vega-Lite without a browser)."""
+def chart_png(spec: Mapping[str, Any], scale: float = 2.0, width: int = 720) -> bytes:
+    """The chart as a PNG image on a white background (vl-convert renders Vega-Lite without a browser).
+
+    On the page a chart fills its container; an image has none, so "container" widths get a fixed one.
+    """
     import vl_convert
 
-    return vl_convert.vegalite_to_png(dict(spec), scale=scale)
+    spec = dict(spec)
+    if spec.get("width") == "container":
+        spec["width"] = width
+    spec.setdefault("background", "white")
+    spec.setdefault("padding", 12)
+    return vl_convert.vegalite_to_png(spec, scale=scale)
 
 
 def file_stem(question: str, limit: int = 60) -> str:

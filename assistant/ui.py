@@ -182,6 +182,19 @@ def download_row(m: memo.Memo, key: str, chart: dict | None = None, copy: bool =
             )
 
 
+def scroll_to_last_question(nonce: int) -> None:
+    """Scroll the page so the newest question sits at the top (Streamlit only does so for typed questions)."""
+    st.html(
+        f"""<script>/* turn {nonce} */
+        setTimeout(() => {{
+          const asked = document.querySelectorAll('[data-testid="stChatMessage"]');
+          if (asked.length >= 2) asked[asked.length - 2].scrollIntoView({{block: "start", behavior: "smooth"}});
+        }}, 150);
+        </script>""",
+        unsafe_allow_javascript=True,
+    )
+
+
 def resolve(path: str) -> Path:
     p = Path(path.strip()).expanduser()
     return p if p.is_absolute() else ROOT / p

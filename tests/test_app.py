@@ -50,11 +50,6 @@ def app(tmp_path) -> AppTest:
     return at
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.load()
-
-
 def test_first_screen_says_what_it_knows_and_offers_suggestions(app, engine):
     n = len(engine.db.dataset.agreements)
     first, second = texts(app)[:2]
@@ -245,6 +240,29 @@ def test_suites_page_runs_a_new_csv_suite_and_shows_expected_beside_actual():
     assert results["Result"].iloc[0] == "✓ pass"
     assert "contains “France”" in results["Expected"].iloc[0]
     assert results["Actual"].iloc[0].startswith("status ok")
+
+
+def test_suites_page_runs_a_csv_from_the_suites_folder_and_explains_failures(tmp_path, monkeypatch, engine):
+    from assistant import ui
+
+    france = engine.conversation().ask("How many agreements did France sign?").row_count
+    (tmp_path / "mine.csv").write_text(
+        "question,expected_status,expected_count,expected_contains\n"
+        f"How many agreements did France sign?,ok,{france},France\n"
+        "How many agreements did Germany sign?,ok,9999,\n"
+        "What is the capital of France?,unsupported,,\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(ui, "SUITES_DIR", tmp_path)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("pages/2_Question_suites.py").run()
+    assert at.selectbox[0].value.name == "mine.csv"
+    next(b for b in at.button if b.label == "Run 3 questions").click().run()
+    assert not at.exception
+    assert [m.value for m in at.metric][:2] == ["2 of 3", "1"]
+    failure = [e for e in at.expander if e.label.startswith("How many")]
+    assert [e.label for e in failure] == ["How many agreements did Germany sign?"]
+    assert "count: expected 9999" in failure[0].warning[0].value
 
 
 def test_about_page_shows_the_figures_the_readings_and_the_codebook():

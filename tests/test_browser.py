@@ -148,6 +148,14 @@ def test_three_questions_show_answer_table_and_chart(server, browser):
     copy.get_by_text("Copied").wait_for()
     pasted = page.evaluate("navigator.clipboard.readText()")
     assert "United Kingdom\t" in pasted and f"Question: “{QUESTIONS[-1]}”" in pasted
+    # The deferred downloads really arrive: an Excel workbook and a PNG of the chart.
+    last = page.locator(ASSISTANT).last
+    for label, magic, suffix in (("Excel", b"PK", ".xlsx"), ("Chart PNG", b"\x89PNG", ".png")):
+        with page.expect_download() as info:
+            last.get_by_role("button", name=label).click()
+        saved = ARTIFACTS / f"download{suffix}"
+        info.value.save_as(saved)
+        assert saved.read_bytes().startswith(magic) and info.value.suggested_filename.endswith(suffix)
     median = statistics.median(times)
     print(f"\nEnter-to-answer (table and chart visible), ms: {[round(t) for t in times]}; median {median:.0f} ms")
     (ARTIFACTS / "enter-to-answer.txt").write_text(

@@ -141,6 +141,15 @@ def test_excel_opens_with_question_answer_table_links_and_citation(agreements):
     assert values[header + 1][0] == "Treaty of Aachen"
     assert sheet.cell(header + 2, 6).hyperlink.target == "https://example.org/aachen?a=1&b=2"
     assert values[-1][0] == agreements.citation
+    assert values[header + 1][1] == dt.datetime(2019, 1, 22)  # a real date, not text
+
+
+def test_excel_keeps_numbers_and_shares_as_numbers():
+    m = memo.build("q", "a", ["year", "matching", "total", "percent"], [[2024, 282, 328, 86.0]], NAMES, today=DAY)
+    sheet = openpyxl.load_workbook(io.BytesIO(memo.to_excel(m))).active
+    row = next(r for r in sheet.iter_rows() if r[0].value == 2024)
+    assert [c.value for c in row] == [2024, 282, 328, 0.86]
+    assert row[3].number_format == "0.0%"
 
 
 def test_an_answer_without_rows_still_carries_its_text_and_citation():
@@ -179,3 +188,5 @@ def test_chart_png_is_an_image():
         "encoding": {"x": {"field": "y", "type": "ordinal"}, "y": {"field": "n", "type": "quantitative"}},
     }
     assert memo.chart_png(spec).startswith(b"\x89PNG")
+    wide = memo.chart_png({**spec, "width": "container"}, scale=1, width=500)
+    assert int.from_bytes(wide[16:20], "big") >= 500  # PNG header: image width
