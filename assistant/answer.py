@@ -143,9 +143,19 @@ class Engine:
             for r in rows:
                 r.pop(i)
         text = describe(self.vocab, intent, columns, rows, row_count)
-        suggestions = list(self.vocab.suggestions["follow_up"].get(intent.kind, []))
+        suggestions = follow_ups(self.vocab, intent)
         return Answer(question, "ok", interpretation(self.vocab, intent), text, sql, columns,
                       [[_json_value(v) for v in r] for r in rows], row_count, None, suggestions, kind=intent.kind)
+
+
+def follow_ups(vocab: Vocabulary, intent: Intent) -> list[str]:
+    """The follow-up questions worth offering: none that would repeat what the answer already is."""
+    slots = {f.slot for f in intent.filters}
+    one_year = any(getattr(f, "start", 0) is not None and getattr(f, "start", 0) == getattr(f, "end", 1)
+                   or type(f).__name__ == "Month" for f in intent.filters)
+    if one_year:
+        slots.add("one_year")
+    return [s["q"] for s in vocab.suggestions["follow_up"].get(intent.kind, []) if not set(s.get("unless", [])) & slots]
 
 
 def _title(question: str, answer: Answer) -> str:

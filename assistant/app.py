@@ -48,7 +48,7 @@ def _pin(i: int) -> None:
         return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        suites.pin(target, answer.question, answer)
+        suites.pin(target, answer.question, answer, earlier=st.session_state.turns[:i])
         st.session_state.pinned[i] = str(target.relative_to(ui.ROOT) if target.is_relative_to(ui.ROOT) else target)
     except Exception:
         ui.log.exception("could not pin to %s", target)

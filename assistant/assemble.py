@@ -67,7 +67,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         kind = "never"
     elif f.has("connected"):
         kind, metric, dims = "rank", "partners", ["country"]
-    elif f.has("partners") and (countries or groups):
+    elif f.has("partners") and (countries or groups or (previous is not None and mode and
+                                                        (previous.focus or _single_party(previous)))):
         kind = "partners"
         if rank_most or rank_least or n:
             n = n or 1
@@ -109,6 +110,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         elif groups:
             pos, key, _ = groups.pop(0)
             focus = v.groups[key].members
+        elif previous is not None and (previous.focus or _single_party(previous)):
+            focus = previous.focus or _single_party(previous)  # "Who are its partners?"
         else:
             return Refusal("clarify", "Which state do you mean?", "a question about one state's ties without the state",
                            ("Which states has Austria never signed with?", "Who are Malta's partners?"))
@@ -175,7 +178,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     forms = _unique(f.forms)
     if forms:
         filters.append(Form(tuple(forms)))
-    elif f.treaty_word:
+    elif f.treaty_word and kind != "detail":
         notes.append("'treaty' is read as any agreement; ask for 'strategic partnerships' for treaties as a kind")
     for t in _unique(f.topics):
         filters.append(Topic(t))
@@ -243,6 +246,11 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
                   ascending=rank_least, count_rows=count_rows, chart=chart, notes=tuple(notes))
 
 
+def _single_party(intent: Intent) -> tuple[str, ...]:
+    parties = [f for f in intent.filters if isinstance(f, Parties) and f.mode == "any" and len(f.codes) == 1]
+    return parties[0].codes if len(parties) == 1 else ()
+
+
 def _group_label(v, codes):
     for g in v.groups.values():
         if g.members == tuple(sorted(codes)):
@@ -278,6 +286,9 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
             merged = [g for g in merged if g not in same] + [f]
         else:
             merged = [g for g in merged if g.slot != f.slot] + [f]
+    if kind is not None and kind == prev.kind and not dims:  # "show the top 10": the same ranking, longer
+        dims, metric = list(prev.dims), prev.metric
+        restrict, restrict_label = restrict or prev.restrict, restrict_label or prev.restrict_label
     intent = prev if kind is None else Intent(kind=kind, dims=tuple(dims[:2]), n=n, metric=metric,
                                                count_rows=count_rows, ascending=ascending, focus=prev.focus,
                                                focus_label=prev.focus_label)

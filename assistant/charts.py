@@ -18,7 +18,7 @@ from functools import cache
 import altair as alt
 from altair.utils.schemapi import debug_mode
 
-from assistant.data import DATA_DIR, FIRST_DATE, FORMS, LAST_DATE, REGIONS, TOPICS, load_countries
+from assistant.data import DATA_DIR, FIRST_DATE, FORMS, LAST_DATE, REGIONS, TOPIC_LABELS, TOPICS, load_countries
 from assistant.intent import Dates, Intent, YearIn, Years
 
 log = logging.getLogger(__name__)
@@ -26,12 +26,6 @@ log = logging.getLogger(__name__)
 WIDTH = 560  # fixed-size charts (map, matrix, network) fit the chat column; bar charts fill it
 BLUE, ORANGE, GREY, LIGHT = "#0072B2", "#D55E00", "#bdbdbd", "#eeeeee"
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-TOPIC_LABELS = {
-    "comprehensive": "comprehensive", "industry_procurement": "industry and procurement",
-    "operations": "operations", "military_mobility": "military mobility", "cyber": "cyber",
-    "training": "training", "maritime": "maritime", "air_defence": "air defence",
-    "research_technology": "research and technology", "ukraine_support": "support to Ukraine",
-}
 # Fixed domain -> colour tables (Okabe-Ito; Paul Tol's muted scheme for the ten topics): colour-blind safe.
 PALETTES: dict[str, dict[str, str]] = {
     "form": dict(zip(FORMS, ("#0072B2", "#E69F00", "#009E73", "#CC79A7"), strict=True)),

@@ -25,6 +25,13 @@ TOPICS = (
     "comprehensive", "industry_procurement", "operations", "military_mobility", "cyber", "training",
     "maritime", "air_defence", "research_technology", "ukraine_support",
 )
+# Topic codes as they read in sentences, tables and chart legends.
+TOPIC_LABELS = {
+    "comprehensive": "comprehensive", "industry_procurement": "industry and procurement",
+    "operations": "operations", "military_mobility": "military mobility", "cyber": "cyber",
+    "training": "training", "maritime": "maritime", "air_defence": "air defence",
+    "research_technology": "research and technology", "ukraine_support": "support to Ukraine",
+}
 REGIONS = ("Northern Europe", "Western Europe", "Eastern Europe", "Southern Europe")
 PRECISIONS = ("day", "month", "year")
 FIRST_DATE, LAST_DATE = dt.date(2014, 1, 1), dt.date(2025, 9, 30)

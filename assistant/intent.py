@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 
 from sqlglot import exp
 
+from assistant.data import TOPIC_LABELS
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 
@@ -185,7 +187,7 @@ class Topic:
         return exp.func("list_contains", col("topics"), lit(self.topic), dialect="duckdb")
 
     def words(self) -> str:
-        return f"with the topic '{self.topic}'"
+        return f"on {TOPIC_LABELS.get(self.topic, self.topic)}"
 
 
 @dataclass(frozen=True)

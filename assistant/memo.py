@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.data import TOPIC_LABELS
+
 DATASET = "European defence agreements dataset (EU-27, United Kingdom, Ukraine; 2014 – September 2025)"
 TOOL = "Defence Pacts Assistant"
 
@@ -30,11 +32,6 @@ AGREEMENT_COLUMNS = (
     ("source_url", "Source"),
     ("agreement_id", "ID"),
 )
-TOPIC_LABELS = {  # the same words as the chart legends (assistant/charts.py)
-    "industry_procurement": "industry and procurement",
-    "research_technology": "research and technology",
-    "ukraine_support": "support to Ukraine",
-}
 HEADER_LABELS = {
     "n_agreements": "Agreements",
     "agreements": "Agreements",

@@ -14,6 +14,7 @@ declined (`unsupported`); readings it cannot choose between are asked back (`cla
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -121,9 +122,18 @@ def normalise(question: str) -> str:
 class Parser:
     def __init__(self, vocab: Vocabulary):
         self.v = vocab
+        self._local = threading.local()  # one parser serves every session: per-question state stays per thread
+
+    @property
+    def _corrections(self) -> dict[str, str]:
+        """Typos read as known words in the question being parsed (said in the interpretation)."""
+        if not hasattr(self._local, "corrections"):
+            self._local.corrections = {}
+        return self._local.corrections
 
     # -- entry point -------------------------------------------------------------------------
     def parse(self, question: str, previous: Intent | None = None) -> Intent | Refusal:
+        self._corrections.clear()
         text = normalise(question)
         if not text or not re.search(r"[^\W_]", text):
             return self._unsupported("Please type a question about the defence agreements.", "an empty question")
@@ -182,7 +192,8 @@ class Parser:
         intent = self._assemble(found, time.filters + extra_filters, n, previous, mode, rest)
         if isinstance(intent, Refusal):
             return intent
-        return intent.with_(notes=tuple(intent.notes) + tuple(time.notes) + tuple(notes))
+        typos = tuple(f"read '{w}' as '{f}'" for w, f in self._corrections.items())
+        return intent.with_(notes=tuple(intent.notes) + tuple(time.notes) + tuple(notes) + typos)
 
     def _share(self, text: str, share: re.Match, previous: Intent | None) -> Intent | Refusal:
         """'What share of <base> are <part>?' -> the part's share of the base, both parsed as filters."""
@@ -255,7 +266,7 @@ class Parser:
                         continue
                     # A narrowing cue keeps its words ("which of these" still asks "which").
                     return mode, (stripped if mode == "narrow" else stripped[len(cue):])
-        if re.search(r"\b(them|these|those|they)\b", stripped):
+        if re.search(r"\b(them|these|those|they|it|its)\b", stripped):
             return "narrow", text
         return None, text
 
@@ -340,7 +351,10 @@ class Parser:
     def _known_or_fixed(self, word: str) -> str:
         if self._known(word) or not word.isalpha():
             return word
-        return self._typo(word) or word
+        fixed = self._typo(word)
+        if fixed:
+            self._corrections[word] = fixed
+        return fixed or word
 
     def _longest(self, words, i):
         for size in range(min(self.v.max_phrase, len(words) - i), 0, -1):

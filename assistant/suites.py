@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import statistics
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -186,21 +187,41 @@ def report(results: list[CaseResult]) -> tuple[str, bool]:
     return "\n".join(lines), not failed and n > 0
 
 
-def pin(path: Path | str, question: str, answer: Answer) -> None:
-    """Append a question with its current result as the expected one (a snapshot) to a CSV or YAML suite."""
-    path = Path(path)
-    expect = {"status": answer.status}
+def _snapshot(answer: Answer) -> dict[str, Any]:
+    expect: dict[str, Any] = {"status": answer.status}
     if answer.status == "ok":
         expect["count"] = answer.row_count
+    return expect
+
+
+CSV_COLUMNS = ["question", "expected_status", "expected_count", "expected_contains", "conversation"]
+
+
+def pin(path: Path | str, question: str, answer: Answer, earlier: Sequence[Answer] = ()) -> None:
+    """Append a question with its current result as the expected one (a snapshot) to a CSV or YAML suite.
+
+    `earlier` are the answers before it in the same conversation: a follow-up ("And Germany?") is only
+    meaningful after them, so they are pinned with it as one conversation, each with its own snapshot.
+    """
+    path = Path(path)
+    turns = [(a.question, _snapshot(a)) for a in earlier] + [(question, _snapshot(answer))]
     if path.suffix.lower() == ".csv":
-        new = not path.exists()
-        with open(path, "a", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
-            if new:
-                w.writerow(["question", "expected_status", "expected_count", "expected_contains"])
-            w.writerow([question, expect["status"], expect.get("count", ""), ""])
+        rows: list[dict[str, str]] = []
+        if path.exists():
+            with open(path, encoding="utf-8-sig", newline="") as f:
+                rows = list(csv.DictReader(f))
+        group = f"pin{len(rows) + 1}" if len(turns) > 1 else ""
+        for q, expect in turns:
+            rows.append({"question": q, "expected_status": expect["status"],
+                         "expected_count": str(expect.get("count", "")), "expected_contains": "",
+                         "conversation": group})
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+            w.writeheader()
+            w.writerows(rows)
         return
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
     cases = (data or {}).get("cases", []) if isinstance(data, dict) or data is None else data
-    cases.append({"q": question, **expect})
+    items = [{"q": q, **expect} for q, expect in turns]
+    cases.append(items[0] if len(items) == 1 else {"conversation": items})
     path.write_text(yaml.safe_dump({"cases": cases}, sort_keys=False, allow_unicode=True), encoding="utf-8")

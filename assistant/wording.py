@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from assistant.data import TOPIC_LABELS
 from assistant.intent import Intent, Parties, join_words
 
 DIM_WORDS = {"year": "year", "month": "month", "form": "form", "topic": "topic", "scope": "scope",
              "country": "state", "region": "region", "pair": "pair of states", "parties": "number of parties"}
 DIM_PLURAL = {"year": "years", "month": "months", "form": "forms", "topic": "topics", "scope": "scopes",
               "country": "states", "region": "regions", "pair": "pairs of states", "parties": "party counts"}
+
+
+def in_scope(v, intent: Intent) -> str:
+    """'in the data' or 'in agreements signed in 2024': how counts of states and rows read naturally."""
+    return f"in agreements {filter_words(v, intent)}" if intent.filters else "in the data"
 
 
 def filter_words(v, intent: Intent, filters=None) -> str:
@@ -97,7 +103,8 @@ def describe(v, intent: Intent, columns: list[str], rows: list[list], row_count:
         if len(rows) == 1:
             r = rows[0]
             return (f"{r[col['title']]}: a {r[col['form']]} signed on {r[col['signed_date']]} by "
-                    f"{_names(v, r[col['parties']])}; topics: {', '.join(r[col['topics']])}. {r[col['summary']]}")
+                    f"{_names(v, r[col['parties']])}; topics: {', '.join(TOPIC_LABELS.get(t, t) for t in r[col['topics']])}. "
+                    f"{r[col['summary']]}")
         return f"{_plural(len(rows))} {fw}: " + "; ".join(f"{r[col['title']]} ({r[col['signed_date']]})" for r in rows[:6]) + \
             ("." if len(rows) <= 6 else f"; and {len(rows) - 6} more.")
     if k == "share":
@@ -105,27 +112,33 @@ def describe(v, intent: Intent, columns: list[str], rows: list[list], row_count:
         part = filter_words(v, intent, intent.share)
         if not total:
             return f"There are no agreements {fw} in the data, so there is no share to give."
-        return f"{percent:.1f}% — {matching} of the {_plural(total)} {fw} are {part}."
+        base = f"the {_plural(total)} {fw}" if intent.filters else f"all {_plural(total)} in the data"
+        return f"{percent:.1f}%: {matching} of {base} are the ones {part}."
     if k == "never":
-        focus = _focus(v, intent)
+        focus, where = _focus(v, intent), in_scope(v, intent)
+        among = f" among {intent.restrict_label}" if intent.restrict_label else ""
         if not rows:
-            return f"{focus} has signed at least one agreement with every state in question {fw}."
-        return f"{focus} has no agreement {fw} with {len(rows)} {'state' if len(rows) == 1 else 'states'}: " + \
+            return f"{focus} shares at least one agreement with every state{among} {where}."
+        states = "state" if len(rows) == 1 else "states"
+        return f"{focus} shares no agreement with {len(rows)} {states}{among} {where}: " + \
             join_words([r[0] for r in rows]) + "."
     if k == "partners":
         focus = _focus(v, intent)
+        where = in_scope(v, intent)
         if not rows:
-            return f"{focus} has no partners {fw} in the data."
+            return f"{focus} has no partners {where}."
         if intent.n:
-            top = [r for r in rows]
+            best = rows[0][2]
+            top = [r for r in rows if r[2] == best] if intent.n == 1 else rows
             names = join_words([r[0] for r in top])
-            return (f"{focus}'s most frequent partner{'s are' if len(top) > 1 else ' is'} {names} "
-                    f"({_plural(top[0][2])} each {fw})." if len(top) > 1 and intent.n == 1 else
-                    f"{focus}'s top partners {fw}: {_counted_list(top, 0, 2, 12)}." if len(top) > 1 else
-                    f"{focus}'s most frequent partner is {names} ({_plural(top[0][2])} {fw}).")
+            if intent.n == 1 and len(top) > 1:
+                return f"{focus}'s most frequent partners are {names}, tied with {_plural(best)} each {where}."
+            if intent.n == 1:
+                return f"{focus}'s most frequent partner is {names}, with {_plural(best)} {where}."
+            return f"{focus}'s top {intent.n} partners {where}: {_counted_list(top, 0, 2, 15)}."
         if intent.count_rows:
-            return f"{focus} has {len(rows)} partner {'state' if len(rows) == 1 else 'states'} {fw}."
-        return f"{focus} has {len(rows)} partner {'state' if len(rows) == 1 else 'states'} {fw}: " + \
+            return f"{focus} has {len(rows)} partner {'state' if len(rows) == 1 else 'states'} {where}."
+        return f"{focus} has {len(rows)} partner {'state' if len(rows) == 1 else 'states'} {where}: " + \
             _counted_list(rows, 0, 2, 30) + "."
     if k in ("rank", "breakdown"):
         if not rows:
@@ -143,19 +156,21 @@ def describe(v, intent: Intent, columns: list[str], rows: list[list], row_count:
             what = "distinct partners" if measure == "partners" else "agreements"
             if (intent.n or 1) == 1:
                 tie = " (tied)" if len(top) > 1 else ""
-                return f"{join_words([label(r) for r in top])}{tie}: {best} {what} {fw}."
+                return f"{join_words([label(r) for r in top])}{tie}: {best} {what} {in_scope(v, intent)}."
             tie = ""
             if len(rows) > (intent.n or 0):
                 tie = f" ({len(rows)} shown because of ties with the last place)"
-            return f"{'Bottom' if intent.ascending else 'Top'} {intent.n} by {what} {fw}{tie}: " + "; ".join(f"{label(r)} ({r[-1]})" for r in rows) + "."
+            return f"{'Bottom' if intent.ascending else 'Top'} {intent.n} by {what} {in_scope(v, intent)}{tie}: " + "; ".join(f"{label(r)} ({r[-1]})" for r in rows) + "."
         if len(labels) == 1:
             best = max(r[-1] for r in rows)
             peak = [label(r) for r in rows if r[-1] == best]
             lead = f"{join_words(peak)} {'has' if len(peak) == 1 else 'have'} the most ({best})"
-            return f"Agreements {fw} per {DIM_WORDS[intent.dims[0] if intent.dims else 'country']}: " + \
+            head = f"Agreements {fw}" if intent.filters else "All agreements"
+            return f"{head} per {DIM_WORDS[intent.dims[0] if intent.dims else 'country']}: " + \
                 "; ".join(f"{label(r)}: {r[-1]}" for r in rows[:15]) + \
                 ("" if len(rows) <= 15 else f"; and {len(rows) - 15} more") + f". {lead}."
-        return f"Agreements {fw} per {' and '.join(DIM_WORDS[d] for d in intent.dims)}: {len(rows)} combinations; " \
+        head = f"Agreements {fw}" if intent.filters else "All agreements"
+        return f"{head} per {' and '.join(DIM_WORDS[d] for d in intent.dims)}: {len(rows)} combinations; " \
                "see the table and chart."
     return f"{_plural(row_count)} {fw}."
 

@@ -169,8 +169,20 @@ def test_pin_to_suite_appends_the_question_with_its_result(app, tmp_path):
     with open(tmp_path / "pinned.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert rows == [
-        {"question": a.question, "expected_status": "ok", "expected_count": str(a.row_count), "expected_contains": ""}
+        {"question": a.question, "expected_status": "ok", "expected_count": str(a.row_count), "expected_contains": "",
+         "conversation": ""}
     ]
+
+
+def test_pinning_a_follow_up_pins_its_conversation(app, tmp_path):
+    ask(app, "How many agreements did France sign?")
+    ask(app, "And Germany?")
+    app.button(key="pin-1").click().run()
+    assert not app.exception
+    with open(tmp_path / "pinned.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["question"] for r in rows] == ["How many agreements did France sign?", "And Germany?"]
+    assert rows[0]["conversation"] == rows[1]["conversation"] != ""
     assert any("Pinned to" in plain(c.value) for c in app.caption)
 
 

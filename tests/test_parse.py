@@ -87,3 +87,17 @@ def test_follow_ups_lean_on_the_previous_question(parse, turns, filters):
     for q in turns:
         previous = parse(q, previous)
     assert sorted(map(repr, previous.filters)) == sorted(map(repr, filters))
+
+
+def test_every_offered_follow_up_is_understood(engine):
+    """The follow-up chips under an answer must themselves be answerable in that conversation."""
+    failures = []
+    for first in engine.vocab.suggestions["starter"]:
+        answer = engine.conversation().ask(first)
+        for follow in answer.suggestions:
+            conversation = engine.conversation()
+            conversation.ask(first)
+            reply = conversation.ask(follow)
+            if reply.status != "ok":
+                failures.append(f"{first!r} -> {follow!r}: {reply.status} {reply.answer[:80]}")
+    assert not failures, "\n".join(failures)

@@ -49,3 +49,18 @@ def test_a_pinned_answer_becomes_a_passing_case(engine, tmp_path):
     assert [r.ok for r in results] == [True]
     assert load_suite(path).conversations[0][0].expect["count"] == answer.row_count > 0
     assert isinstance(load_suite(path), Suite)
+
+
+def test_a_pinned_follow_up_keeps_its_conversation(engine, tmp_path):
+    from assistant.suites import pin, run_suite
+
+    conversation = engine.conversation()
+    first = conversation.ask("How many agreements did France sign?")
+    follow = conversation.ask("And Germany?")
+    for path in (tmp_path / "pinned.csv", tmp_path / "pinned.yaml"):
+        pin(path, follow.question, follow, earlier=[first])
+        suite = load_suite(path)
+        assert [[c.q for c in turns] for turns in suite.conversations] == \
+            [["How many agreements did France sign?", "And Germany?"]]
+        assert suite.conversations[0][1].expect["count"] == follow.row_count != first.row_count
+        assert all(r.ok for r in run_suite(engine, suite))
