@@ -77,10 +77,10 @@ class Engine:
         self.parser = Parser(self.vocab)
 
     @classmethod
-    def load(cls, data_dir=None) -> "Engine":
+    def load(cls, data_dir=None) -> Engine:
         return cls(Database.from_data(data_dir))
 
-    def conversation(self) -> "Conversation":
+    def conversation(self) -> Conversation:
         return Conversation(self)
 
     def answer(self, question: str, previous: Intent | None = None) -> tuple[Answer, Intent | None]:

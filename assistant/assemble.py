@@ -53,7 +53,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
             dims.append(d)
     if f.has("each") and not dims and (len(countries) > 1 or groups or not countries):
         dims.append("country")
-    for pos, key, noun in groups:
+    for pos, _key, noun in groups:
         if noun and any(m in ("list", "count") and 0 <= pos - p <= 2 for p, m in f.measures) and "country" not in dims:
             dims.append("country")
     dims.sort(key=lambda d: d not in ("year", "month"))
@@ -160,7 +160,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
                             f"How many agreements did each of {label} sign?"))
 
     only = bool(ONLY_AMONG.search(text))
-    for pos, key, noun in groups:
+    for _pos, key, noun in groups:
         g = v.groups[key]
         if key == "neutral":
             notes.append("'neutral' = Austria, Cyprus, Ireland and Malta (the EU states outside NATO)")

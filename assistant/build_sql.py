@@ -31,14 +31,17 @@ def where(intent: Intent, filters=None) -> exp.Expression | None:
     return exp.and_(*conditions) if conditions else None
 
 
+def _filtered(q: exp.Select, intent: Intent) -> exp.Select:
+    """q with the intent's filters as its WHERE (the only place filters enter a query)."""
+    w = where(intent)
+    return q if w is None else q.where(w)
+
+
 def _agreements(intent: Intent) -> exp.Select:
     columns = [f"a.{c}" for c in AGREEMENT_COLUMNS]
     if intent.kind == "detail":
         columns += ["a.summary", "a.date_precision", "a.n_parties"]
-    q = exp.select(*columns).from_("agreements AS a")
-    w = where(intent)
-    if w is not None:
-        q = q.where(w)
+    q = _filtered(exp.select(*columns).from_("agreements AS a"), intent)
     if intent.kind in ("first", "latest"):
         order = "a.signed_date" + (" DESC" if intent.kind == "latest" else "")
         return q.qualify(f"rank() OVER (ORDER BY {order}) <= {int(intent.n or 1)}").order_by(order, "a.agreement_id")
@@ -70,9 +73,7 @@ def _breakdown(intent: Intent) -> exp.Select:
             .join("countries AS c", on="c.code = ap.country_code")
     if "month" in dims:
         inner = inner.where("a.date_precision IN ('day', 'month')")
-    w = where(intent)
-    if w is not None:
-        inner = inner.where(w)
+    inner = _filtered(inner, intent)
     if intent.restrict and needs_countries:
         inner = inner.where(_in("c.code", intent.restrict))
     names = [DIM_EXPR[d][1] for d in dims]
@@ -109,9 +110,7 @@ def _pairs(intent: Intent) -> exp.Select:
         .join("countries AS c1", on="c1.code = p1.country_code") \
         .join("countries AS c2", on="c2.code = p2.country_code") \
         .group_by("c1.name", "c2.name", "c1.code", "c2.code")
-    w = where(intent)
-    if w is not None:
-        q = q.where(w)
+    q = _filtered(q, intent)
     if intent.restrict:  # "each pair of Baltic states": both states of the pair in the group
         q = q.where(exp.and_(_in("c1.code", intent.restrict), _in("c2.code", intent.restrict)))
     if intent.kind == "rank":
@@ -126,9 +125,7 @@ def _most_partners(intent: Intent) -> exp.Select:
         .join("agreements AS a", on="a.agreement_id = p1.agreement_id") \
         .join("agreement_parties AS p2", on="p2.agreement_id = a.agreement_id AND p2.country_code <> c.code") \
         .group_by("c.name", "c.code")
-    w = where(intent)
-    if w is not None:
-        q = q.where(w)
+    q = _filtered(q, intent)
     if intent.restrict:
         q = q.where(_in("c.code", intent.restrict))
     return _ranked(q, intent, "partners", "country")
@@ -142,9 +139,7 @@ def _partners(intent: Intent) -> exp.Select:
     if intent.restrict:  # named candidates appear with zero too: "which Baltic states are Spain's partners"
         inner = exp.select("a.agreement_id", "ap.country_code AS code").from_("agreements AS a") \
             .join("agreement_parties AS ap", on="ap.agreement_id = a.agreement_id").where(_focus(intent))
-        w = where(intent)
-        if w is not None:
-            inner = inner.where(w)
+        inner = _filtered(inner, intent)
         q = exp.select("c.name AS partner", "c.code AS code", "count(DISTINCT s.agreement_id) AS agreements") \
             .from_("countries AS c").join(inner.subquery("s"), on="s.code = c.code", join_type="left") \
             .where(_in("c.code", intent.restrict)).where(exp.not_(_in("c.code", intent.focus))) \
@@ -156,20 +151,13 @@ def _partners(intent: Intent) -> exp.Select:
         .join("countries AS c", on="c.code = ap.country_code") \
         .where(_focus(intent)).where(exp.not_(_in("c.code", intent.focus))) \
         .group_by("c.name", "c.code")
-    w = where(intent)
-    if w is not None:
-        q = q.where(w)
-    if intent.restrict:
-        q = q.where(_in("c.code", intent.restrict))
-    return _ranked(q, intent, "agreements", "partner")
+    return _ranked(_filtered(q, intent), intent, "agreements", "partner")
 
 
 def _never(intent: Intent) -> exp.Select:
     partners = exp.select("ap.country_code").from_("agreement_parties AS ap") \
         .join("agreements AS a", on="a.agreement_id = ap.agreement_id").where(_focus(intent))
-    w = where(intent)
-    if w is not None:
-        partners = partners.where(w)
+    partners = _filtered(partners, intent)
     q = exp.select("c.name AS country", "c.code AS code").from_("countries AS c") \
         .where(exp.not_(_in("c.code", intent.focus))) \
         .where(exp.not_(exp.In(this=exp.column("code", "c"), query=partners.subquery())))
@@ -186,9 +174,7 @@ def _share(intent: Intent) -> exp.Select:
                                                      expression=exp.func("nullif", exp.Count(this=exp.Star()), exp.Literal.number(0))),
                                      exp.Literal.number(1)), "percent")) \
         .from_("agreements AS a")
-    w = where(intent)
-    if w is not None:
-        q = q.where(w)
+    q = _filtered(q, intent)
     return q
 
 

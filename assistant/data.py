@@ -112,7 +112,7 @@ class _Rows:
             if len(cells) != len(header):
                 raise DataError(f"{self.name}, row {line}: has {len(cells)} cells but the header has "
                                 f"{len(header)} (value: {','.join(cells)[:80]!r}).")
-            self.records.append((line, dict(zip(header, cells))))
+            self.records.append((line, dict(zip(header, cells, strict=True))))
 
     def fail(self, line: int, column: str, value: str, why: str) -> DataError:
         return DataError(f"{self.name}, row {line}, column '{column}', value {value!r}: {why}")

@@ -278,5 +278,5 @@ class Intent:
     chart: str | None = None  # the user's chart override: line, bar, table, map, network, heatmap
     notes: tuple[str, ...] = field(default=())  # readings the interpretation should state
 
-    def with_(self, **changes) -> "Intent":
+    def with_(self, **changes) -> Intent:
         return replace(self, **changes)

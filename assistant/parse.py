@@ -22,7 +22,16 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.intent import (
-    Month, Excluding, Form, Intent, MutualDefence, Parties, PartyCount, Scope, Text, Topic,
+    Excluding,
+    Form,
+    Intent,
+    Month,
+    MutualDefence,
+    Parties,
+    PartyCount,
+    Scope,
+    Text,
+    Topic,
 )
 from assistant.parse_time import NUMBER_WORDS, find_time
 from assistant.vocabulary import Tag, Vocabulary, tokens
@@ -224,8 +233,7 @@ class Parser:
 
     COUNTABLE = {"defence", "security", "military", "joint", "formal", "new", "signed", "different", "distinct",
                  "separate", "individual", "such", "more", "times", "of", "in", "did", "do", "does", "were", "are", "was",
-                 "is", "has", "have", "had", "the", "these", "those", "them", "total", "other", "more", "such",
-                 "parties", "party", "signatories", "signatory", "franco", "anglo"}
+                 "is", "has", "have", "had", "the", "these", "those", "them", "total", "other", "parties", "party", "signatories", "signatory", "franco", "anglo"}
 
     def _countable(self, word: str) -> bool:
         """'how many <word>': agreements, states, partners... but not tanks or soldiers."""

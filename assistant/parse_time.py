@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from assistant.intent import Dates, Month, Years, YearIn
+from assistant.intent import Dates, Month, YearIn, Years
 
 FIRST_YEAR, LAST_YEAR = 2014, 2025
 INVASION = dt.date(2022, 2, 24)

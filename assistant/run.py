@@ -39,7 +39,7 @@ class Database:
         self._local = threading.local()
 
     @classmethod
-    def from_data(cls, data_dir: Path | str | None = None) -> "Database":
+    def from_data(cls, data_dir: Path | str | None = None) -> Database:
         """Validate data/, write it to a private temporary DuckDB file and open that read-only."""
         folder = tempfile.mkdtemp(prefix="defence-pacts-")
         atexit.register(shutil.rmtree, folder, True)

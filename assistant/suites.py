@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import csv
 import statistics
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
