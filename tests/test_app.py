@@ -14,8 +14,6 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from assistant import memo
-from assistant.answer import Engine
-from assistant.errors import DataError
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "assistant" / "app.py")
@@ -212,17 +210,23 @@ def test_new_conversation_clears_the_history(app):
     assert app.pills[0].label == "Try one of these"
 
 
-def test_bad_data_shows_the_loader_message_not_a_traceback(monkeypatch):
+def test_bad_data_shows_the_loader_message_not_a_traceback(monkeypatch, tmp_path):
+    import shutil
+
+    import assistant.data
+
+    shutil.copy(assistant.data.DATA_DIR / "countries.csv", tmp_path / "countries.csv")
+    lines = (assistant.data.DATA_DIR / "agreements.csv").read_text(encoding="utf-8").splitlines()
+    lines[6] = lines[6].replace(",day,", ",fortnight,", 1)  # row 7: an unknown date precision
+    (tmp_path / "agreements.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(assistant.data, "DATA_DIR", tmp_path)
     st.cache_resource.clear()
-
-    def broken(*args, **kwargs):
-        raise DataError("data/agreements.csv, row 7, column signed_date: '2031-01-01' is after September 2025")
-
-    monkeypatch.setattr(Engine, "load", classmethod(broken))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     st.cache_resource.clear()
     assert not at.exception
-    assert "row 7, column signed_date" in at.error[0].value
+    message = at.error[0].value
+    assert "agreements.csv, row 7, column 'date_precision', value 'fortnight'" in message
+    assert "Traceback" not in message
     assert not at.chat_message
 
 
