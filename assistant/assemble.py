@@ -191,7 +191,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     if f.mutual:
         filters.append(MutualDefence(True))
     for word in _unique(f.texts):
-        filters.append(Text(word))
+        filters.append(Text(word, title_only=f.title_only))
 
     chart = f.charts[0] if f.charts else None
     if chart in ("network", "heatmap") and kind in (None, "list", "count", "breakdown") and dims in ([], ["country"]):
@@ -210,6 +210,12 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         return _follow_up(previous, mode, kind if has_own_kind else None, filters, focus, dims, n, metric,
                           count_rows, chart, rank_least, restrict, restrict_label, notes, with_partner)
 
+    if mode == "orphan" and not countries and not groups and not focus and not any(
+            isinstance(x, Parties) for x in filters):
+        return Refusal("clarify", "Who do you mean? There is no earlier question in this conversation; name the "
+                       "states or agreements, e.g. 'How many agreements did France and Germany sign together?'",
+                       "a question that refers back to an earlier one, in a new conversation",
+                       tuple(v.suggestions["starter"][:3]))
     if mode == "orphan" and kind is None and filters:
         said = "; ".join(x.words() for x in filters)
         name = next((x.label for x in filters if isinstance(x, Parties)), None)

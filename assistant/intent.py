@@ -234,15 +234,19 @@ class Text:
     """A word in the title or summary ("IRIS-T", "Nancy"); compared in lower case, as a literal."""
 
     word: str
+    title_only: bool = False  # a named agreement: "the Trinity House Agreement" is looked up in titles only
     slot: str = "text"
 
     def condition(self) -> exp.Expression:
         needle = lit(self.word.lower())
-        return exp.or_(exp.func("contains", exp.func("lower", col("title")), needle),
-                       exp.func("contains", exp.func("lower", col("summary")), needle))
+        in_title = exp.func("contains", exp.func("lower", col("title")), needle)
+        if self.title_only:
+            return in_title
+        return exp.or_(in_title, exp.func("contains", exp.func("lower", col("summary")), needle))
 
     def words(self) -> str:
-        return f"mentioning '{html.escape(self.word)}' in the title or summary"
+        where = "title" if self.title_only else "title or summary"
+        return f"mentioning '{html.escape(self.word)}' in the {where}"
 
 
 Filter = Parties | Excluding | Years | YearIn | Month | Dates | Form | Topic | Scope | PartyCount | MutualDefence | Text

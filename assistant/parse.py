@@ -103,6 +103,7 @@ class _Found:
     off_topic: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    title_only: bool = False  # texts name an agreement's title ("the Trinity House Agreement")
     agreement_word: bool = False
     treaty_word: bool = False
     words: list[str] = field(default_factory=list)
@@ -153,7 +154,7 @@ class Parser:
             return self._unsupported("I answer questions in plain English and never run SQL or commands typed into "
                                      "the chat. Try asking, for example, 'How many agreements were signed in 2024?'",
                                      "SQL or a command, which is never run")
-        lowered = text.lower()
+        lowered = text.lower().replace("%", " per cent ")
         share = SHARE.search(lowered)
         if share and re.search(r"\b(share|percentage|proportion|per cent|percent|fraction|ratio)\b", lowered):
             return self._share(lowered, share, previous)
@@ -196,7 +197,7 @@ class Parser:
                            "a time that needs a year (" + "; ".join(time.notes) + ")", tuple(time.clarify))
         title = self._named_title(rest) if found.has("detail") else None
         if title:
-            found.texts = [title]
+            found.texts, found.title_only = [title], True
             found.countries, found.groups, found.forms, found.topics = [], [], [], []
         intent = self._assemble(found, time.filters + extra_filters, n, previous, mode, rest)
         if isinstance(intent, Refusal):
@@ -264,7 +265,9 @@ class Parser:
 
     def _follow_cue(self, text: str, previous: Intent | None) -> tuple[str | None, str]:
         if previous is None:
-            return ("orphan" if re.match(r"^(what about|how about|and what about|same for)\b", text.strip()) else None), text
+            orphan = re.match(r"^(what about|how about|and what about|same for)\b", text.strip()) or \
+                re.search(r"\b(they|them|these|those|the two|both of them|the same|it|its)\b", text)
+            return ("orphan" if orphan else None), text
         stripped = text.strip(" ?.!")
         for mode in ("narrow", "replace"):
             for cue in self.v.follow_up[mode]:
@@ -330,7 +333,7 @@ class Parser:
             if word.isdigit() or re.fullmatch(r"\d+(st|nd|rd|th)?", word):
                 i += 1
                 continue
-            if word in self.v.title_words or word in self.v.summary_words:
+            if word in self.v.title_words:  # a distinctive word of some title: "cv90", "aachen"
                 found.texts.append(word)
             else:
                 found.unknown.append(word)
