@@ -47,7 +47,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
             near = any(m in STRONG_BEFORE and 0 <= pos - p <= 3 for p, m in f.measures)
             who = f.words[pos] in ("who",) if pos < len(f.words) else False
             per = any(w in ("per", "by", "each", "every") for w in f.words[max(0, pos - 2):pos])
-            if not (near or who or per):
+            of_a_place = pos + 1 < len(f.words) and f.words[pos + 1] in ("of", "in", "from")  # "states of Northern Europe"
+            if of_a_place or not (near or who or per):
                 continue
         if d not in dims:
             dims.append(d)
@@ -61,7 +62,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
 
     # The kind of question.
     kind, metric, count_rows, focus = None, "agreements", False, ()
-    if f.has("detail") and (f.texts or not (countries or groups or dims)):
+    if f.has("detail") and not (f.has("first") or f.has("latest")) and (f.texts or not (countries or groups or dims)):
         kind = "detail"
     elif f.has("never"):
         kind = "never"
@@ -126,7 +127,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         lo = min(p for p, c in f.countries if c in countries)
         hi = max(p for p, c in f.countries if c in countries)
         between = f.words[lo:hi + 1]
-        joined = f.has("both") or "with" in between or "between" in f.words[max(0, lo - 3):lo]
+        joined = f.has("both") or "with" in between or "between" in f.words[max(0, lo - 3):lo] \
+            or (len(countries) == 2 and f.scopes == ["bilateral"])  # a bilateral deal of two states is theirs together
         if f.has("each") or (kind in ("rank", "breakdown") and not joined and not f.has("either")):
             restrict, restrict_label = tuple(sorted(countries)), v.name_list(countries)
             if "country" not in dims:

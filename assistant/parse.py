@@ -78,6 +78,13 @@ SHARE_VERB = re.compile(r"\b(are|were|is|was|include|includes|included|involve|i
 FOLLOW_START = re.compile(r"^(?:and|what about|how about|same|now|also|ok|okay|just|only|which of|of these|among|those|these|them)\b")
 
 
+ABOUT = ("about", "on", "regarding", "concerning", "covering", "involving", "for", "over", "re")
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 4 else word
+
+
 @dataclass(frozen=True)
 class Refusal:
     status: str  # "unsupported" or "clarify"
@@ -176,7 +183,8 @@ class Parser:
             names = ", ".join(dict.fromkeys(found.outside))
             return self._unsupported(f"{names} {'is' if len(set(found.outside)) == 1 else 'are'} outside the data. "
                                      + self.v.scope_sentence(), f"a question about {names}, outside the data")
-        if found.off_topic or found.unknown:
+        ignored = self._ignorable(found)
+        if found.off_topic or (found.unknown and not ignored):
             words = ", ".join(f"'{w}'" for w in dict.fromkeys(found.off_topic + found.unknown))
             return self._unsupported(
                 f"I can only answer questions about the agreements themselves (who signed what, when, in what form, "
@@ -195,7 +203,8 @@ class Parser:
         if time.clarify:
             return Refusal("clarify", "Which year do you mean? The data runs from 2014 to September 2025.",
                            "a time that needs a year (" + "; ".join(time.notes) + ")", tuple(time.clarify))
-        title = self._named_title(rest) if found.has("detail") else None
+        title = self._named_title(rest) if found.has("detail") and not (found.has("first") or found.has("latest")) \
+            else None
         if title:
             found.texts, found.title_only = [title], True
             found.countries, found.groups, found.forms, found.topics = [], [], [], []
@@ -203,7 +212,9 @@ class Parser:
         if isinstance(intent, Refusal):
             return intent
         typos = tuple(f"read '{w}' as '{f}'" for w, f in self._corrections.items())
-        return intent.with_(notes=tuple(intent.notes) + tuple(time.notes) + tuple(notes) + typos)
+        skipped = (f"left out words that do not change the question: {', '.join(repr(w) for w in ignored)}",) \
+            if ignored else ()
+        return intent.with_(notes=tuple(intent.notes) + tuple(time.notes) + tuple(notes) + typos + skipped)
 
     def _share(self, text: str, share: re.Match, previous: Intent | None) -> Intent | Refusal:
         """'What share of <base> are <part>?' -> the part's share of the base, both parsed as filters."""
@@ -232,14 +243,33 @@ class Parser:
         notes = tuple(n for p in (base, part) if isinstance(p, Intent) for n in p.notes)
         return Intent(kind="share", filters=base_filters, share=part_filters, notes=notes)
 
+    STRONG = ("count", "list", "rank_most", "rank_least", "partners", "never", "first", "latest", "share", "detail",
+              "connected")
+
+    def _ignorable(self, found: _Found) -> list[str]:
+        """Unknown words that can be left out: the question is plainly about agreements (an agreement word or a
+        question of ours), they are few, and none is a topic word of the data (those become title/summary
+        searches when asked 'about' them, see _scan). Otherwise the question is declined."""
+        if not found.unknown:
+            return []
+        strong = found.agreement_word or any(m in self.STRONG for _, m in found.measures)
+        anchors = found.countries or found.groups or found.forms or found.topics or found.scopes or found.mutual \
+            or found.dims or found.texts or found.measures
+        content = [w for w in found.words if (w,) not in self.v.filler]
+        if strong and anchors and len(found.unknown) <= max(2, len(content) // 2):
+            return list(dict.fromkeys(found.unknown))
+        return []
+
     COUNTABLE = {"defence", "security", "military", "joint", "formal", "new", "signed", "different", "distinct",
                  "separate", "individual", "such", "more", "times", "of", "in", "did", "do", "does", "were", "are", "was",
-                 "is", "has", "have", "had", "the", "these", "those", "them", "total", "other", "parties", "party", "signatories", "signatory", "franco", "anglo"}
+                 "is", "has", "have", "had", "the", "these", "those", "them", "total", "other", "parties", "party", "signatories", "signatory", "franco", "anglo", "instances", "cases", "occasions"}
 
     def _countable(self, word: str) -> bool:
         """'how many <word>': agreements, states, partners... but not tanks or soldiers."""
         if "-" in word:
-            return all(self._countable(part) for part in word.split("-"))
+            parts = tuple(word.split("-"))
+            return parts in self.v.lexicon or parts[:-1] + (parts[-1] + "s",) in self.v.lexicon or \
+                all(self._countable(part) for part in parts)
         word = self._known_or_fixed(word)
         tags = self.v.lexicon.get((word,), [])
         return word in self.COUNTABLE or any(t.kind != "off_topic" for t in tags) or \
@@ -252,9 +282,16 @@ class Parser:
         words = tokens(text[m.end():] if m else text)
         while words and words[0] in ("the", "a", "an"):
             words = words[1:]
+        edges = {"of", "and", "the", "a", "an", "to", "in", "with", "between", "on", "for", "by"}
         for size in range(len(words), 1, -1):
             for i in range(0, len(words) - size + 1):
-                phrase = " ".join(words[i:i + size])
+                run = words[i:i + size]
+                if run[0] in edges or run[-1] in edges:
+                    continue
+                if all(any(t.kind in ("country", "group") for t in self.v.lexicon.get((w,), [])) or w in edges
+                       for w in run):
+                    continue  # "poland and ukraine" names states, not an agreement
+                phrase = " ".join(run)
                 if any(phrase in t for t in self.v.titles):
                     return phrase
         return None
@@ -335,6 +372,8 @@ class Parser:
                 continue
             if word in self.v.title_words:  # a distinctive word of some title: "cv90", "aachen"
                 found.texts.append(word)
+            elif i > 0 and words[i - 1] in ABOUT and _stem(word) in self.v.summary_stems:
+                found.texts.append(_stem(word))  # "agreements about drones"
             else:
                 found.unknown.append(word)
             i += 1

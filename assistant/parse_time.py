@@ -60,6 +60,11 @@ RULES: list[tuple[re.Pattern, object]] = [
     (re.compile(rf"\b{Y}(?:(?:, ?| and | or | & ){Y})+\b"), "year_list"),
     (re.compile(rf"\b{Y}s?\b"), lambda m: Years(int(m[1]), int(m[1]))),
 ]
+_INVASION = (r"(?:the )?(?:start of (?:the )?|beginning of (?:the )?|outbreak of (?:the )?)?(?:russia'?s? |the russian )?"
+             r"(?:full[- ]scale |large[- ]scale |all[- ]out )?(?:russian )?(?:invasion|war|attack)"
+             r"(?: (?:of|on|in|against) ukraine)?(?: in (?:february )?2022)?")
+AFTER_INVASION = re.compile(rf"\b(?:after|since|following|post|from|in the wake of|in the aftermath of) {_INVASION}\b")
+BEFORE_INVASION = re.compile(rf"\b(?:before|prior to|preceding|ahead of|until) {_INVASION}\b")
 RELATIVE = re.compile(r"\b(this|last|next|current|past) year\b|\bthis month\b|\blast month\b")
 LONE_MONTH = re.compile(rf"(?:^\s*|\b(?:in|during|since|after|before|for|of) )({MONTH_RE})\b(?! \d)")
 
@@ -93,6 +98,11 @@ def find_time(text: str, invasion_phrases: list[str], before_invasion: list[str]
             for m in re.finditer(rf"(?<![\w]){re.escape(p)}(?: (?:of|in|on|against) ukraine)?(?![\w])", found.text):
                 found.filters.append(build())
                 blank(m.span())
+    for pattern, build in ((AFTER_INVASION, lambda: Dates(start=INVASION, label="after the full-scale invasion")),
+                           (BEFORE_INVASION, lambda: Dates(before=INVASION, label="before the full-scale invasion"))):
+        for m in list(pattern.finditer(found.text)):
+            found.filters.append(build())
+            blank(m.span())
     if RELATIVE.search(found.text):
         found.clarify = [f"How many agreements were signed in {LAST_YEAR}?",
                          f"How many agreements were signed in {LAST_YEAR - 1}?"]

@@ -89,6 +89,8 @@ class Vocabulary:
         self.summary_words = {w for a in dataset.agreements for w in tokens(a.summary.lower())
                               if len(w) >= 4 and w not in known}
         self.phrase_words = {w for key in self.lexicon for w in key}
+        self.summary_stems = {w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 4 else w
+                              for a in dataset.agreements for w in tokens(a.summary.lower())}
         self.titles = [" ".join(tokens(a.title.lower())) for a in dataset.agreements]
         self.first_words = {"may", "march"}  # real words that are also month names, never "corrected"
         # Single words worth correcting typos towards (short words are too easy to mistake).
