@@ -20,9 +20,9 @@ ALLOWED_FUNCTIONS = frozenset(getattr(exp, name) for name in (
     "Count", "Sum", "Min", "Max", "Avg", "Lower", "Upper", "Round", "Nullif", "Contains", "ArrayContains",
     "Unnest", "Explode", "Coalesce", "Cast", "TryCast", "Month", "Year", "TimeToStr", "RowNumber", "Rank",
     "DenseRank", "Length", "ArraySize", "Abs", "If", "Case", "Extract", "StrPosition", "Concat", "ArrayAgg",
-    "GroupConcat", "Anonymous", "Array",
+    "GroupConcat", "Anonymous", "Array", "ArrayFilter",
 ) if hasattr(exp, name))
-ANONYMOUS_ALLOWED = frozenset({"list_contains", "list_has_any", "list_has_all", "strftime", "rank", "dense_rank",
+ANONYMOUS_ALLOWED = frozenset({"list_filter", "list_contains", "list_has_any", "list_has_all", "strftime", "rank", "dense_rank",
                                "len", "contains", "list_has", "array_has_any", "array_has_all"})
 # Statements and clauses that write, configure or reach outside the database (names vary by sqlglot version).
 FORBIDDEN_NODES = tuple(getattr(exp, name) for name in (
