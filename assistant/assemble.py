@@ -13,9 +13,10 @@ Kinds, in the order they are recognised:
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
-from assistant.intent import Excluding, Form, Intent, MutualDefence, Parties, Scope, Text, Topic, ordered
+from assistant.intent import Excluding, Form, Intent, MutualDefence, Named, Parties, Scope, Text, Topic, ordered
 
 COUNTRY_ROW_KINDS = ("partners", "never")
 STRONG_BEFORE = ("list", "count", "rank_most", "rank_least", "each")
@@ -62,7 +63,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
 
     # The kind of question.
     kind, metric, count_rows, focus = None, "agreements", False, ()
-    if f.has("detail") and not (f.has("first") or f.has("latest")) and (f.texts or not (countries or groups or dims)):
+    named = any(isinstance(x, Named) for x in time_filters)
+    if f.has("detail") and not (f.has("first") or f.has("latest")) and (f.texts or named or not (countries or groups or dims)):
         kind = "detail"
     elif f.has("never"):
         kind = "never"
@@ -128,7 +130,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         hi = max(p for p, c in f.countries if c in countries)
         between = f.words[lo:hi + 1]
         joined = f.has("both") or "with" in between or "between" in f.words[max(0, lo - 3):lo] \
-            or (len(countries) == 2 and f.scopes == ["bilateral"])  # a bilateral deal of two states is theirs together
+            or (len(countries) == 2 and f.scopes == ["bilateral"]) \
+            or f.joint or kind in ("first", "latest")  # "joint declarations of A and B", "when did A and B first sign"
         if f.has("each") or (kind in ("rank", "breakdown") and not joined and not f.has("either")):
             restrict, restrict_label = tuple(sorted(countries)), v.name_list(countries)
             if "country" not in dims:
@@ -181,6 +184,13 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     if forms:
         filters.append(Form(tuple(forms)))
     elif f.treaty_word and kind != "detail":
+        if not f.other_agreement_word and not ANY_KIND.search(text) and mode is None:
+            # SEMANTICS.md: 'treaty' is a word for any agreement, but 'treaties' as a kind = strategic partnership.
+            said = " ".join(w for w in f.words if w not in ("how", "many")) or "treaties"
+            return Refusal(
+                "clarify", "Do you mean agreements of any kind, or treaties as a kind (formal strategic partnerships)?",
+                "a question about 'treaties', which can mean any agreement or the strategic partnerships",
+                (_rephrase(text, "agreements"), _rephrase(text, "strategic partnerships")))
         notes.append("'treaty' is read as any agreement; ask for 'strategic partnerships' for treaties as a kind")
     for t in _unique(f.topics):
         filters.append(Topic(t))
@@ -193,7 +203,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     if f.mutual:
         filters.append(MutualDefence(True))
     for word in _unique(f.texts):
-        filters.append(Text(word, title_only=f.title_only))
+        filters.append(Text(word))
 
     chart = f.charts[0] if f.charts else None
     if chart in ("network", "heatmap") and kind in (None, "list", "count", "breakdown") and dims in ([], ["country"]):
@@ -233,7 +243,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
                            "Ask, for example, about a country, a year, a kind of agreement or a topic.",
                            "I read this as something other than a question about the agreements.",
                            tuple(v.suggestions["starter"][:4]))
-    if kind == "detail" and not any(isinstance(x, Text) for x in filters):
+    if kind == "detail" and not any(isinstance(x, (Text, Named)) for x in filters):
         return Refusal("clarify", "Which agreement do you mean? Name it, e.g. 'the Treaty of Nancy'.",
                        "a request for details without an agreement's name",
                        ("Tell me about the Treaty of Nancy", "Tell me about the Aachen Treaty"))
@@ -252,6 +262,15 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
                   focus_label=v.name_list(focus) if focus and len(focus) < 6 else _group_label(v, focus),
                   restrict=restrict, restrict_label=restrict_label, metric=metric, n=n,
                   ascending=rank_least, count_rows=count_rows, chart=chart, notes=tuple(notes))
+
+
+ANY_KIND = re.compile(r"\b(of (any|all) (kinds?|types?|sorts?)|any kind|all kinds|any type|whatever (kind|type))\b")
+
+
+def _rephrase(text: str, word: str) -> str:
+    """The question with 'treaty/treaties' replaced, as a suggestion the user can click."""
+    out = re.sub(r"\btreat(y|ies)\b", word, " ".join(text.split()))
+    return out[:1].upper() + out[1:].rstrip(" ?") + "?"
 
 
 def _single_party(intent: Intent) -> tuple[str, ...]:

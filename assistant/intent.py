@@ -234,22 +234,33 @@ class Text:
     """A word in the title or summary ("IRIS-T", "Nancy"); compared in lower case, as a literal."""
 
     word: str
-    title_only: bool = False  # a named agreement: "the Trinity House Agreement" is looked up in titles only
     slot: str = "text"
 
     def condition(self) -> exp.Expression:
         needle = lit(self.word.lower())
-        in_title = exp.func("contains", exp.func("lower", col("title")), needle)
-        if self.title_only:
-            return in_title
-        return exp.or_(in_title, exp.func("contains", exp.func("lower", col("summary")), needle))
+        return exp.or_(exp.func("contains", exp.func("lower", col("title")), needle),
+                       exp.func("contains", exp.func("lower", col("summary")), needle))
 
     def words(self) -> str:
-        where = "title" if self.title_only else "title or summary"
-        return f"mentioning '{html.escape(self.word)}' in the {where}"
+        return f"mentioning '{html.escape(self.word)}' in the title or summary"
 
 
-Filter = Parties | Excluding | Years | YearIn | Month | Dates | Form | Topic | Scope | PartyCount | MutualDefence | Text
+@dataclass(frozen=True)
+class Named:
+    """An agreement named by (part of) its title: "the Baltic Defence Line Agreement"."""
+
+    phrase: str
+    ids: tuple[str, ...]
+    slot: str = "text"
+
+    def condition(self) -> exp.Expression:
+        return col("agreement_id").isin(*[lit(i) for i in self.ids])
+
+    def words(self) -> str:
+        return f"named '{html.escape(self.phrase)}'"
+
+
+Filter = Named | Parties | Excluding | Years | YearIn | Month | Dates | Form | Topic | Scope | PartyCount | MutualDefence | Text
 
 SLOT_ORDER = ("country", "exclude", "time", "form", "topic", "scope", "size", "mutual", "text")
 

@@ -27,6 +27,7 @@ from assistant.intent import (
     Intent,
     Month,
     MutualDefence,
+    Named,
     Parties,
     PartyCount,
     Scope,
@@ -78,6 +79,8 @@ SHARE_VERB = re.compile(r"\b(are|were|is|was|include|includes|included|involve|i
 FOLLOW_START = re.compile(r"^(?:and|what about|how about|same|now|also|ok|okay|just|only|which of|of these|among|those|these|them)\b")
 
 
+AGREEMENT_NOUNS = {"agreement", "agreemnt", "pact", "deal", "partnership", "arrangement", "accord", "document",
+                   "instrument", "commitment", "text", "entrie", "record", "cooperation", "co-operation", "tie"}
 ABOUT = ("about", "on", "regarding", "concerning", "covering", "involving", "for", "over", "re")
 
 
@@ -110,9 +113,10 @@ class _Found:
     off_topic: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
-    title_only: bool = False  # texts name an agreement's title ("the Trinity House Agreement")
     agreement_word: bool = False
     treaty_word: bool = False
+    joint: bool = False
+    other_agreement_word: bool = False  # "agreement", "deal", ... besides any "treaty"
     words: list[str] = field(default_factory=list)
 
     def has(self, measure: str) -> bool:
@@ -176,6 +180,12 @@ class Parser:
         time = find_time(folded, self.v.phrases["invasion"], self.v.phrases["before_invasion"])
         rest, extra_filters, n, notes = self._numbers(self._spelled_apostrophes(time.text))
         found = self._scan(rest)
+        named = self._named_title(rest, found.has("detail") and not (found.has("first") or found.has("latest")))
+        if named:  # the agreement's own name: its words are not states, forms or unknown words
+            extra_filters.append(named[0])
+            rest = named[1]
+            found = self._scan(rest)
+            found.measures = found.measures or [(0, "detail")]
         found.texts += quoted
         if time.outside:
             return self._unsupported(time.outside + " Ask about a year from 2014 to 2025.", "a time outside the data")
@@ -203,11 +213,6 @@ class Parser:
         if time.clarify:
             return Refusal("clarify", "Which year do you mean? The data runs from 2014 to September 2025.",
                            "a time that needs a year (" + "; ".join(time.notes) + ")", tuple(time.clarify))
-        title = self._named_title(rest) if found.has("detail") and not (found.has("first") or found.has("latest")) \
-            else None
-        if title:
-            found.texts, found.title_only = [title], True
-            found.countries, found.groups, found.forms, found.topics = [], [], [], []
         intent = self._assemble(found, time.filters + extra_filters, n, previous, mode, rest)
         if isinstance(intent, Refusal):
             return intent
@@ -276,14 +281,16 @@ class Parser:
             any(w == word for key in self.v.lexicon for w in key[:1] if len(key) > 1
                 and any(t.kind != "off_topic" for t in self.v.lexicon[key]))
 
-    def _named_title(self, text: str) -> str | None:
-        """'tell me about the baltic defence line agreement' -> the longest run of words found in a title."""
-        m = DETAIL_OF.search(text)
-        words = tokens(text[m.end():] if m else text)
-        while words and words[0] in ("the", "a", "an"):
-            words = words[1:]
+    def _named_title(self, text: str, detail: bool) -> tuple[Named, str] | None:
+        """The agreement a question names by its title, and the text without that name.
+
+        After "tell me about" two title words are enough; elsewhere the words must be most of one
+        title ("Baltic Defence Line Agreement?"), so "defence cooperation agreements" stays a form."""
+        m = DETAIL_OF.search(text) if detail else None
+        start = m.end() if m else 0
+        words = tokens(text[start:])
         edges = {"of", "and", "the", "a", "an", "to", "in", "with", "between", "on", "for", "by"}
-        for size in range(len(words), 1, -1):
+        for size in range(len(words), 1 if detail else 2, -1):
             for i in range(0, len(words) - size + 1):
                 run = words[i:i + size]
                 if run[0] in edges or run[-1] in edges:
@@ -292,8 +299,13 @@ class Parser:
                        for w in run):
                     continue  # "poland and ukraine" names states, not an agreement
                 phrase = " ".join(run)
-                if any(phrase in t for t in self.v.titles):
-                    return phrase
+                hits = [(t, i) for t, i in zip(self.v.titles, self.v.title_ids, strict=True) if phrase in t]
+                if not hits or (not detail and (len(hits) > 3 or
+                                                all(len(run) < 0.6 * len(t.split()) for t, _ in hits))):
+                    continue
+                span = re.search(r"\W+".join(map(re.escape, run)), text[start:])
+                rest = text if span is None else text[:start + span.start()] + " " + text[start + span.end():]
+                return Named(phrase, tuple(i for _, i in hits)), rest
         return None
 
     # -- steps -------------------------------------------------------------------------------
@@ -321,7 +333,7 @@ class Parser:
     @staticmethod
     def _spelled_apostrophes(text: str) -> str:
         # "France's" -> "france"; "Slovakias" is left to the typo matcher.
-        return re.sub(r"([a-z])'s\b", r"\1", text)
+        return re.sub(r"\b(?!(?:what|that|it|who|where|there|let|here|how)'s\b)([a-z]+)'s\b", r"\1", text)
 
     def _numbers(self, text: str):
         filters, notes, n = [], [], None
@@ -438,6 +450,7 @@ class Parser:
                                                              "allies", "state", "country")))
         elif kind == "form":
             found.forms.append(value)
+            found.joint = found.joint or phrase[0] == "joint"  # "joint declarations of A and B": together
         elif kind == "topic":
             found.topics.append(value)
         elif kind == "scope":
@@ -456,6 +469,8 @@ class Parser:
             found.agreement_word = True
             if phrase[0] in ("treaty", "treaties"):
                 found.treaty_word = True
+            elif phrase[-1].rstrip("s") in AGREEMENT_NOUNS:
+                found.other_agreement_word = True
 
     # -- assembling the intent -----------------------------------------------------------------
     def _assemble(self, f: _Found, time_filters, n, previous: Intent | None, mode, text) -> Intent | Refusal:
