@@ -11,6 +11,7 @@ from sqlglot import exp
 from assistant.intent import Intent, codes_array, lit
 
 MAX_ROWS = 5000
+MAX_CITED = 500  # agreements cited under one answer, newest first; the answer still counts them all
 AGREEMENT_COLUMNS = ("agreement_id", "title", "signed_date", "parties", "form", "topics", "scope",
                      "mutual_defence_clause", "source_url")
 DIM_EXPR = {  # dimension -> expression on one agreement (topic and the country dimensions are unnested)
@@ -45,8 +46,10 @@ def _agreements(intent: Intent) -> exp.Select:
     if intent.kind in ("first", "latest"):
         order = "a.signed_date" + (" DESC" if intent.kind == "latest" else "")
         return q.qualify(f"rank() OVER (ORDER BY {order}) <= {int(intent.n or 1)}").order_by(order, "a.agreement_id")
-    q = q.select("count(*) OVER () AS n_matching")
-    return q.order_by("a.signed_date", "a.agreement_id")
+    # How many match, counted once in a scalar subquery, so the cited rows can stop at MAX_CITED.
+    matching = _filtered(exp.select("count(*)").from_("agreements AS a"), intent).subquery()
+    q = q.select(exp.alias_(matching, "n_matching"))
+    return q.order_by("a.signed_date DESC", "a.agreement_id")
 
 
 def _ranked(q: exp.Select, intent: Intent, measure: str, label: str) -> exp.Select:
@@ -196,4 +199,4 @@ def build(intent: Intent) -> exp.Select:
         q = _pairs(intent)
     else:
         q = _breakdown(intent)
-    return q.limit(MAX_ROWS)
+    return q.limit(MAX_CITED if intent.kind in ("count", "list") else MAX_ROWS)

@@ -12,7 +12,9 @@ from pathlib import Path
 import duckdb
 
 from assistant.data import Dataset, build_database_file
+from assistant.errors import AssistantError
 
+QUERY_SECONDS = 10.0
 HARDENED = {
     "enable_external_access": False,
     "autoinstall_known_extensions": False,
@@ -52,8 +54,18 @@ class Database:
             cur = self._local.cursor = self._con.cursor()
         return cur
 
-    def execute(self, sql: str) -> Result:
+    def execute(self, sql: str, timeout: float = QUERY_SECONDS) -> Result:
+        """Run one query; a query still running after `timeout` seconds is interrupted (defence in depth:
+        the gate admits only our own shapes of query, but a cost it cannot see is still bounded here)."""
         cur = self.cursor()
-        cur.execute(sql)
-        columns = [d[0] for d in cur.description]
-        return Result(columns, cur.fetchall())
+        timer = threading.Timer(timeout, cur.interrupt)
+        timer.start()
+        try:
+            cur.execute(sql)
+            columns = [d[0] for d in cur.description]
+            return Result(columns, cur.fetchall())
+        except duckdb.InterruptException:
+            raise AssistantError(f"That question took too long to answer (over {timeout:g} s) and was stopped. "
+                                 "Try narrowing it, for example to a country or a period.") from None
+        finally:
+            timer.cancel()

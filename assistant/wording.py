@@ -76,27 +76,30 @@ def describe(v, intent: Intent, columns: list[str], rows: list[list], row_count:
     k = intent.kind
     fw = filter_words(v, intent)
     col = {c: i for i, c in enumerate(columns)}
+    shown = f" The table cites the {len(rows)} most recent." if row_count > len(rows) else ""
     if k == "count":
         if row_count == 0:
             return f"There are no agreements {fw} in the data."
-        return f"{_plural(row_count)} {fw}."
+        return f"{_plural(row_count)} {fw}.{shown}"
     if k == "list":
         if not rows:
             return f"There are no agreements {fw} in the data."
-        last = rows[-1]
-        return (f"{_plural(row_count)} {fw}. The most recent is {last[col['title']]} "
-                f"({last[col['signed_date']]}, {_names(v, last[col['parties']])}).")
+        newest = rows[0]
+        return (f"{_plural(row_count)} {fw}. The most recent is {newest[col['title']]} "
+                f"({newest[col['signed_date']]}, {_names(v, newest[col['parties']])}).{shown}")
     if k in ("first", "latest"):
         if not rows:
             return f"There are no agreements {fw} in the data."
         which = "first" if k == "first" else "most recent"
         r = rows[0]
-        extra = f" ({len(rows)} agreements share the place)" if len(rows) > (intent.n or 1) else ""
+        if (intent.n or 1) == 1 and len(rows) > 1:  # several signed on the same day
+            titles = "; ".join(f"{x[col['title']]} ({_names(v, x[col['parties']])})" for x in rows)
+            return f"The {which} agreements {fw} were signed on the same day, {r[col['signed_date']]}: {titles}."
         if (intent.n or 1) > 1:
             titles = "; ".join(f"{x[col['title']]} ({x[col['signed_date']]})" for x in rows)
             return f"The {which} {_plural(len(rows))} {fw}: {titles}."
         return (f"The {which} agreement {fw} is {r[col['title']]}, signed on {r[col['signed_date']]} by "
-                f"{_names(v, r[col['parties']])}{extra}.")
+                f"{_names(v, r[col['parties']])}.")
     if k == "detail":
         if not rows:
             return f"I found no agreement {fw}."

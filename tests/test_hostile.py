@@ -230,3 +230,15 @@ def test_database_unchanged_after_the_whole_corpus(engine: Engine, before: tuple
         engine.answer(text)
     assert fingerprint(engine) == before
     _no_files_written()
+
+
+def test_a_query_running_too_long_is_interrupted_with_a_friendly_message(engine):
+    """Defence in depth: even a query the gate admits cannot run unbounded."""
+    from assistant.errors import AssistantError
+
+    heavy = ("SELECT count(*) FROM agreements a, agreements b, agreements c, agreements d "
+             "WHERE a.title < b.title LIMIT 1")
+    with pytest.raises(AssistantError) as err:
+        engine.db.execute(heavy, timeout=0.2)
+    assert "took too long" in err.value.message
+    assert engine.db.execute("SELECT count(*) FROM agreements").rows[0][0] == len(engine.db.dataset.agreements)
