@@ -35,8 +35,16 @@ def _chip_chosen(key: str) -> None:
     st.session_state[key] = None  # the chips are actions, not a selection
 
 
+def _turn_parts(i: int, a: Answer, names) -> tuple[memo.Memo, object]:
+    """A turn's memo and table, built once: every rerun redraws the whole conversation."""
+    parts = st.session_state.setdefault("parts", {})
+    if i not in parts:
+        parts[i] = (memo.from_answer(a, names, len(ui.engine().db.dataset.agreements)), ui.frame(a.columns, a.rows, names))
+    return parts[i]
+
+
 def _new_conversation() -> None:
-    for k in ("conversation", "turns", "pinned", "pending"):
+    for k in ("conversation", "turns", "pinned", "pending", "parts"):
         st.session_state.pop(k, None)
 
 
@@ -112,8 +120,8 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
     if a.chart:
         st.vega_lite_chart(a.chart, width="stretch")
     if a.rows:
-        m = memo.from_answer(a, names, len(ui.engine().db.dataset.agreements))
-        ui.table(ui.frame(a.columns, a.rows, names), key=f"table-{i}")
+        m, df = _turn_parts(i, a, names)
+        ui.table(df, key=f"table-{i}")
         if a.row_count > len(a.rows):
             st.caption(f"Showing {len(a.rows)} of {a.row_count} rows.")
         ui.download_row(m, key=f"dl-{i}", chart=a.chart)

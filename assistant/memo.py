@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import html
 import io
 import json
@@ -145,6 +146,7 @@ def from_answer(
 _CELL_STYLE = "border:1px solid #9aa5b1;padding:4px 6px;vertical-align:top;text-align:left"
 
 
+@functools.lru_cache(maxsize=256)  # a memo is frozen; reruns redraw every turn
 def to_html(memo: Memo) -> str:
     """An HTML fragment (answer, table, citation) that pastes as a real table into Word and Outlook."""
     e = html.escape
@@ -172,6 +174,7 @@ def _flat(text: str) -> str:
     return re.sub(r"[\t\r\n]+", " ", text)
 
 
+@functools.lru_cache(maxsize=256)  # a memo is frozen; reruns redraw every turn
 def to_tsv(memo: Memo) -> str:
     """Tab-separated text (the plain-text half of the clipboard): header, rows, then the citation."""
     lines = ["\t".join(_flat(h) for h in memo.headers)] if memo.rows else []
@@ -184,6 +187,7 @@ def _md(text: str) -> str:
     return _flat(text).replace("\\", "\\\\").replace("|", "\\|")
 
 
+@functools.lru_cache(maxsize=256)  # a memo is frozen; reruns redraw every turn
 def to_markdown(memo: Memo) -> str:
     out = [f"**Question:** {_md(memo.question)}", "", _md(memo.answer), ""]
     if memo.rows:
@@ -197,6 +201,7 @@ def to_markdown(memo: Memo) -> str:
     return "\n".join(out) + "\n"
 
 
+@functools.lru_cache(maxsize=256)  # a memo is frozen; reruns redraw every turn
 def to_csv(memo: Memo) -> str:
     """CSV with a header row; the citation follows the table after an empty row."""
     buf = io.StringIO()
@@ -292,6 +297,7 @@ def file_stem(question: str, limit: int = 60) -> str:
     return slug or "answer"
 
 
+@functools.lru_cache(maxsize=256)  # a memo is frozen; reruns redraw every turn
 def copy_button_html(memo: Memo, label: str = "Copy table") -> str:
     """A small self-contained button that puts the table on the clipboard as HTML and as tab-separated text.
 
