@@ -8,9 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import logging
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from rapidfuzz import fuzz, process
 
 from assistant import build_sql, validate
 from assistant.errors import AssistantError
@@ -169,9 +172,38 @@ class Conversation:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.previous: Intent | None = None
+        self.readings: list[str] = []  # the readings offered by the last 'clarify' answer
 
     def ask(self, question: str) -> Answer:
-        answer, intent = self.engine.answer(question, self.previous)
+        chosen = pick_reading(question, self.readings)
+        if chosen:  # "I mean strategic partnerships": the reply picks one of the readings just offered
+            answer, intent = self.engine.answer(chosen, self.previous)
+            answer.question = question
+            answer.interpretation = f"Taking your reply as: '{chosen}'. {answer.interpretation}"
+        else:
+            answer, intent = self.engine.answer(question, self.previous)
+        self.readings = list(answer.suggestions) if answer.status == "clarify" else []
         if intent is not None:
             self.previous = intent
         return answer
+
+
+REPLY = re.compile(r"^\s*(i mean|i meant|meaning|no[,.]? i mean|yes[,.]?|the (first|second|former|latter)( one)?|"
+                   r"(the )?(first|second|1st|2nd) (one|reading|option))\b", re.IGNORECASE)
+
+
+def pick_reading(reply: str, readings: list[str]) -> str | None:
+    """The offered reading a short reply chooses: 'the second one', 'I mean strategic partnerships'."""
+    if not readings or not isinstance(reply, str):
+        return None
+    m = REPLY.match(reply)
+    ordinal = re.search(r"\b(first|1st|former|second|2nd|latter)\b", reply.lower())
+    if m and ordinal and len(reply.split()) <= 4:
+        index = 0 if ordinal[1] in ("first", "1st", "former") else 1
+        return readings[index] if index < len(readings) else None
+    if not m:  # a bare reply names what distinguishes one reading: "together", "each", "strategic partnerships"
+        words = re.findall(r"\w+", reply.lower())
+        matching = [r for r in readings if words and all(re.search(rf"\b{re.escape(w)}\b", r.lower()) for w in words)]
+        return matching[0] if len(words) <= 3 and len(matching) == 1 else None
+    hit = process.extractOne(REPLY.sub("", reply), readings, scorer=fuzz.token_set_ratio, score_cutoff=70)
+    return hit[0] if hit and m else None

@@ -101,3 +101,26 @@ def test_every_offered_follow_up_is_understood(engine):
             if reply.status != "ok":
                 failures.append(f"{first!r} -> {follow!r}: {reply.status} {reply.answer[:80]}")
     assert not failures, "\n".join(failures)
+
+
+CLARIFY_REPLIES = [
+    ("how many treaties has italy signed", "I mean strategic partnerships", "strategic partnership"),
+    ("How many agreements did France and Germany sign?", "together", "France and Germany together"),
+    ("How many agreements did France and Germany sign?", "the second one", "counted per state"),
+]
+
+
+@pytest.mark.parametrize("question,reply,reading", CLARIFY_REPLIES, ids=[r[1] for r in CLARIFY_REPLIES])
+def test_a_reply_to_an_ask_back_picks_one_of_the_offered_readings(engine, question, reply, reading):
+    conversation = engine.conversation()
+    assert conversation.ask(question).status == "clarify"
+    answer = conversation.ask(reply)
+    assert answer.status == "ok" and answer.question == reply
+    assert reading in answer.interpretation
+
+
+def test_a_new_question_after_an_ask_back_is_not_taken_as_a_reply(engine):
+    conversation = engine.conversation()
+    conversation.ask("How many agreements did France and Germany sign?")
+    answer = conversation.ask("Who are Slovakia's partners?")
+    assert answer.kind == "partners" and "Taking your reply" not in answer.interpretation
