@@ -21,6 +21,7 @@ def _state() -> None:
         s.turns = []  # list[Answer], oldest first
         s.pinned = {}  # turn index -> where it was pinned
     s.setdefault("pin_suite", ui.DEFAULT_PIN_SUITE)
+    s.setdefault("opened", set())  # older turns the user unfolded
 
 
 def _ask_later(question: str) -> None:
@@ -44,7 +45,7 @@ def _turn_parts(i: int, a: Answer, names) -> tuple[memo.Memo, object]:
 
 
 def _new_conversation() -> None:
-    for k in ("conversation", "turns", "pinned", "pending", "parts"):
+    for k in ("conversation", "turns", "pinned", "pending", "parts", "opened"):
         st.session_state.pop(k, None)
 
 
@@ -147,6 +148,21 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
         )
 
 
+FULL_TURNS = 6  # answers drawn in full; older ones show their text and open on demand (reruns stay fast)
+
+
+def _open(i: int) -> None:
+    st.session_state.opened.add(i)
+
+
+def render_brief(i: int, a: Answer) -> None:
+    """An older answer, folded to its text: every rerun redraws the whole conversation."""
+    st.markdown(ui.safe(a.answer))
+    if a.rows or a.chart:
+        st.button("Show the chart and cited rows", key=f"open-{i}", on_click=_open, args=(i,),
+                  icon=":material/unfold_more:", type="tertiary")
+
+
 def main() -> None:
     engine = ui.engine()
     _state()
@@ -166,7 +182,10 @@ def main() -> None:
             st.markdown(ui.safe(a.question))
         with st.chat_message("assistant"):
             with ui.friendly():
-                render_answer(i, a, last=(i == len(turns) - 1 and not question))
+                if i < len(turns) - FULL_TURNS and i not in st.session_state.opened:
+                    render_brief(i, a)
+                else:
+                    render_answer(i, a, last=(i == len(turns) - 1 and not question))
     if question:
         with st.chat_message("user"):
             st.markdown(ui.safe(question))

@@ -291,3 +291,16 @@ def test_about_page_shows_the_figures_the_readings_and_the_codebook():
     assert "Codebook" in words  # data/README.md
     if (ROOT / "prompts" / "semantics.md").exists():
         assert "Nordic" in words  # the readings of common phrasings
+
+
+def test_older_answers_fold_to_their_text_and_open_on_demand(app):
+    questions = ["How many agreements were signed per year?"] + [f"How many agreements were signed in {y}?"
+                                                                 for y in range(2015, 2022)]
+    for q in questions:
+        ask(app, q)
+    assert not app.exception
+    first = app.button(key="open-0")  # the oldest answer is folded: its text only, and a button
+    assert "Show the chart" in first.label
+    first.click().run()
+    assert not app.exception
+    assert not [b for b in app.button if b.key == "open-0"]
