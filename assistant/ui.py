@@ -143,43 +143,17 @@ def download_row(m: memo.Memo, key: str, chart: dict | None = None, copy: bool =
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         if copy:
             st.iframe(memo.copy_button_html(m), width=132, height=40, alt="Copy the cited rows for Word or Outlook")
-        st.download_button(
-            "Markdown",
-            memo.to_markdown(m),
-            f"{stem}.md",
-            "text/markdown",
-            key=f"{key}-md",
-            icon=":material/description:",
-            on_click="ignore",
-        )
-        st.download_button(
-            "CSV",
-            memo.to_csv(m),
-            f"{stem}.csv",
-            "text/csv",
-            key=f"{key}-csv",
-            icon=":material/table_view:",
-            on_click="ignore",
-        )
-        st.download_button(
-            "Excel",
-            lambda m=m: memo.to_excel(m),
-            f"{stem}.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key=f"{key}-xlsx",
-            icon=":material/grid_on:",
-            on_click="ignore",
-        )
+        downloads = [
+            ("Markdown", memo.to_markdown(m), "md", "text/markdown", ":material/description:"),
+            ("CSV", memo.to_csv(m), "csv", "text/csv", ":material/table_view:"),
+            ("Excel", lambda m=m: memo.to_excel(m), "xlsx",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/grid_on:"),
+        ]
         if chart:
-            st.download_button(
-                "Chart PNG",
-                lambda spec=chart: memo.chart_png(spec),
-                f"{stem}.png",
-                "image/png",
-                key=f"{key}-png",
-                icon=":material/image:",
-                on_click="ignore",
-            )
+            downloads.append(("Chart PNG", lambda spec=chart: memo.chart_png(spec), "png", "image/png",
+                              ":material/image:"))
+        for label, data, ext, mime, icon in downloads:  # Excel and PNG are built only when clicked
+            st.download_button(label, data, f"{stem}.{ext}", mime, key=f"{key}-{ext}", icon=icon, on_click="ignore")
 
 
 def scroll_to_last_question(nonce: int) -> None:
