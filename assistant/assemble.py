@@ -16,8 +16,23 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.intent import Excluding, Form, Intent, MutualDefence, Named, Parties, Scope, Text, Topic, ordered
+from assistant.intent import (
+    Excluding,
+    Form,
+    Intent,
+    MutualDefence,
+    Named,
+    Parties,
+    Refusal,
+    Scope,
+    Text,
+    Topic,
+    ordered,
+)
 
+ONLY_AMONG = re.compile(r"\b((?:only|solely|exclusively) (?:among|between|within|by)|(?:members|states|countries|nations) only|"
+                        r"only (?:the )?(?:nordic|baltic|benelux|visegrad|v4|neutral|eu|nato|non-eu|non-nato)|exclusively|among themselves|between themselves|"
+                        r"purely|just among|just between|solely|entirely within|within the group|inside the)\b")
 COUNTRY_ROW_KINDS = ("partners", "never")
 STRONG_BEFORE = ("list", "count", "rank_most", "rank_least", "each")
 
@@ -27,8 +42,6 @@ def _unique(items):
 
 
 def assemble(parser, f, time_filters, n, previous, mode, text):
-    from assistant.parse import ONLY_AMONG, Refusal
-
     v = parser.v
     notes: list[str] = []
 

@@ -270,6 +270,16 @@ def ordered(filters) -> tuple:
     return tuple(sorted(filters, key=lambda f: SLOT_ORDER.index(f.slot)))
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """What the parser returns instead of an Intent: a question to decline or to ask back about."""
+
+    status: str  # "unsupported" or "clarify"
+    answer: str
+    interpretation: str
+    suggestions: tuple[str, ...] = ()
+
+
 KINDS = ("count", "list", "first", "latest", "detail", "breakdown", "rank", "partners", "never", "share")
 DIMENSIONS = ("year", "month", "form", "topic", "scope", "country", "region", "pair", "parties")
 

@@ -21,18 +21,13 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from assistant.assemble import assemble
 from assistant.intent import (
-    Excluding,
-    Form,
     Intent,
     Month,
-    MutualDefence,
     Named,
-    Parties,
     PartyCount,
-    Scope,
-    Text,
-    Topic,
+    Refusal,
 )
 from assistant.parse_time import NUMBER_WORDS, find_time
 from assistant.vocabulary import Tag, Vocabulary, tokens
@@ -47,9 +42,6 @@ SQL_LIKE = re.compile(
     r"getenv\s*\(|glob\s*\(|attach\s+'|copy\s+\w+\s+(to|from)\b)"
     r"|--|/\*|\*/|\bor\s+1\s*=\s*1\b|'\s*or\s*'",
     re.IGNORECASE | re.DOTALL)
-ONLY_AMONG = re.compile(r"\b((?:only|solely|exclusively) (?:among|between|within|by)|(?:members|states|countries|nations) only|"
-                        r"only (?:the )?(?:nordic|baltic|benelux|visegrad|v4|neutral|eu|nato|non-eu|non-nato)|exclusively|among themselves|between themselves|"
-                        r"purely|just among|just between|solely|entirely within|within the group|inside the)\b")
 NUMBER = r"(\d{1,3}|" + "|".join(NUMBER_WORDS) + ")"
 PARTY_COUNT = [
     (re.compile(rf"\b(?:more than|over|above) {NUMBER} (?:parties|countries|states|signatories|members|nations)\b"), ">"),
@@ -86,14 +78,6 @@ ABOUT = ("about", "on", "regarding", "concerning", "covering", "involving", "for
 
 def _stem(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 4 else word
-
-
-@dataclass(frozen=True)
-class Refusal:
-    status: str  # "unsupported" or "clarify"
-    answer: str
-    interpretation: str
-    suggestions: tuple[str, ...] = ()
 
 
 @dataclass
@@ -474,10 +458,4 @@ class Parser:
 
     # -- assembling the intent -----------------------------------------------------------------
     def _assemble(self, f: _Found, time_filters, n, previous: Intent | None, mode, text) -> Intent | Refusal:
-        from assistant.assemble import assemble
-
         return assemble(self, f, time_filters, n, previous, mode, text)
-
-
-__all__ = ["Parser", "Refusal", "normalise", "Excluding", "Form", "MutualDefence", "Parties", "PartyCount", "Scope",
-           "Text", "Topic"]
