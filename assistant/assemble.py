@@ -41,6 +41,28 @@ def _unique(items):
     return list(dict.fromkeys(items))
 
 
+def _dimensions(f, countries, groups) -> list[str]:
+    """Breakdown dimensions named in the question, time first. "country" counts only when it is asked
+    about ("which countries", "top 5 states", "per state", "who"), not in "states of Northern Europe"."""
+    dims = []
+    for pos, d in f.dims:
+        if d == "country":
+            near = any(m in STRONG_BEFORE and 0 <= pos - p <= 3 for p, m in f.measures)
+            who = f.words[pos] in ("who",) if pos < len(f.words) else False
+            per = any(w in ("per", "by", "each", "every") for w in f.words[max(0, pos - 2):pos])
+            of_a_place = pos + 1 < len(f.words) and f.words[pos + 1] in ("of", "in", "from")
+            if of_a_place or not (near or who or per):
+                continue
+        if d not in dims:
+            dims.append(d)
+    if f.has("each") and not dims and (len(countries) > 1 or groups or not countries):
+        dims.append("country")
+    for pos, _key, noun in groups:  # "which EU states ...": the group's states are the rows
+        if noun and any(m in ("list", "count") and 0 <= pos - p <= 2 for p, m in f.measures) and "country" not in dims:
+            dims.append("country")
+    return sorted(dims, key=lambda d: d not in ("year", "month"))
+
+
 def assemble(parser, f, time_filters, n, previous, mode, text):
     v = parser.v
     notes: list[str] = []
@@ -54,24 +76,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     groups = [(p, g, noun) for p, g, noun in f.groups if not is_excluded(p)]
     excluded_groups = [g for p, g, _ in f.groups if is_excluded(p)]
 
-    # Dimensions: "country" counts only right after a question word ("which countries", "top 5 states").
-    dims = []
-    for pos, d in f.dims:
-        if d == "country":
-            near = any(m in STRONG_BEFORE and 0 <= pos - p <= 3 for p, m in f.measures)
-            who = f.words[pos] in ("who",) if pos < len(f.words) else False
-            per = any(w in ("per", "by", "each", "every") for w in f.words[max(0, pos - 2):pos])
-            of_a_place = pos + 1 < len(f.words) and f.words[pos + 1] in ("of", "in", "from")  # "states of Northern Europe"
-            if of_a_place or not (near or who or per):
-                continue
-        if d not in dims:
-            dims.append(d)
-    if f.has("each") and not dims and (len(countries) > 1 or groups or not countries):
-        dims.append("country")
-    for pos, _key, noun in groups:
-        if noun and any(m in ("list", "count") and 0 <= pos - p <= 2 for p, m in f.measures) and "country" not in dims:
-            dims.append("country")
-    dims.sort(key=lambda d: d not in ("year", "month"))
+    dims = _dimensions(f, countries, groups)
     rank_most, rank_least = f.has("rank_most"), f.has("rank_least")
 
     # The kind of question.
