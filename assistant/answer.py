@@ -13,7 +13,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 
 from assistant import build_sql, validate
 from assistant.errors import AssistantError
@@ -184,8 +184,18 @@ class Conversation:
             answer, intent = self.engine.answer(question, self.previous)
         self.readings = list(answer.suggestions) if answer.status == "clarify" else []
         if intent is not None:
-            self.previous = intent
+            self.previous = remember(intent, answer)
         return answer
+
+
+def remember(intent: Intent, answer: Answer) -> Intent:
+    """The intent, with the few agreements or states its answer named ("tell me more about it")."""
+    cols, rows = answer.columns, answer.rows
+    ids = tuple(r[cols.index("agreement_id")] for r in rows) if "agreement_id" in cols and len(rows) <= 10 else ()
+    states = ()
+    if "code" in cols and rows and (len(rows) == 1 or intent.n):
+        states = tuple(r[cols.index("code")] for r in rows[:5])
+    return intent.with_(cited=ids, cited_states=states)
 
 
 REPLY = re.compile(r"^\s*(i mean|i meant|meaning|no[,.]? i mean|yes[,.]?|the (first|second|former|latter)( one)?|"
@@ -205,5 +215,6 @@ def pick_reading(reply: str, readings: list[str]) -> str | None:
         words = re.findall(r"\w+", reply.lower())
         matching = [r for r in readings if words and all(re.search(rf"\b{re.escape(w)}\b", r.lower()) for w in words)]
         return matching[0] if len(words) <= 3 and len(matching) == 1 else None
-    hit = process.extractOne(REPLY.sub("", reply), readings, scorer=fuzz.token_set_ratio, score_cutoff=70)
+    hit = process.extractOne(REPLY.sub("", reply), readings, scorer=fuzz.token_set_ratio, score_cutoff=70,
+                             processor=utils.default_process)
     return hit[0] if hit and m else None

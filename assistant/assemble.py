@@ -66,12 +66,21 @@ def _dimensions(f, countries, groups) -> list[str]:
 def assemble(parser, f, time_filters, n, previous, mode, text):
     v = parser.v
     notes: list[str] = []
+    subject = f.countries or f.groups or f.texts or f.forms or f.topics or f.scopes or f.mutual
+    if mode == "narrow?":  # "show me only the strategic partnerships" narrows; "only Spain's deals" is a new question
+        mode = None if (f.countries or f.groups) and f.agreement_word else "narrow"
+    if previous is None and mode and mode != "orphan":
+        mode = None
+
+    # "its agreements", "their deals": the states the last answer named.
+    referred = previous.cited_states if previous is not None and mode and re.search(r"\b(its|their)\b", text) \
+        and not f.has("partners") and not f.has("never") else ()
 
     # Countries and groups, with what joins them.
     excluded_at = [p for p, m in f.measures if m == "exclude"]
     def is_excluded(pos):
         return any(0 < pos - e <= 3 for e in excluded_at)
-    countries = _unique(c for p, c in f.countries if not is_excluded(p))
+    countries = _unique([*referred, *(c for p, c in f.countries if not is_excluded(p))])
     excluded = _unique(c for p, c in f.countries if is_excluded(p))
     groups = [(p, g, noun) for p, g, noun in f.groups if not is_excluded(p)]
     excluded_groups = [g for p, g, _ in f.groups if is_excluded(p)]
@@ -88,7 +97,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         kind = "never"
     elif f.has("connected"):
         kind, metric, dims = "rank", "partners", ["country"]
-    elif f.has("partners") and (countries or groups or (previous is not None and mode and
+    elif f.has("partners") and (countries or groups or (previous is not None and
                                                         (previous.focus or _single_party(previous)))):
         kind = "partners"
         if rank_most or rank_least or n:
@@ -132,7 +141,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
             pos, key, _ = groups.pop(0)
             focus = v.groups[key].members
         elif previous is not None and (previous.focus or _single_party(previous)):
-            focus = previous.focus or _single_party(previous)  # "Who are its partners?"
+            focus = previous.focus or _single_party(previous)  # "Who are its partners?", "With which partners?"
+            mode = mode or "narrow"  # ... of the agreements just discussed (their period, topic, ...)
         else:
             return Refusal("clarify", "Which state do you mean?", "a question about one state's ties without the state",
                            ("Which states has Austria never signed with?", "Who are Malta's partners?"))
@@ -144,10 +154,11 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
 
     # Several states: together (between / with / and ... together), either, or each.
     if len(countries) > 1:
-        lo = min(p for p, c in f.countries if c in countries)
-        hi = max(p for p, c in f.countries if c in countries)
+        positions = [p for p, c in f.countries if c in countries] or [0]
+        lo, hi = min(positions), max(positions)
         between = f.words[lo:hi + 1]
-        joined = f.has("both") or "with" in between or "between" in f.words[max(0, lo - 3):lo] \
+        lo = 0 if referred else lo
+        joined = bool(referred) or f.has("both") or "with" in between or "between" in f.words[max(0, lo - 3):lo] \
             or (len(countries) == 2 and f.scopes == ["bilateral"]) \
             or f.joint or kind in ("first", "latest")  # "joint declarations of A and B", "when did A and B first sign"
         if f.has("each") or (kind in ("rank", "breakdown") and not joined and not f.has("either")):
@@ -233,6 +244,15 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         # "show them as a line chart": the same question, drawn differently.
         again = replace(previous, chart=chart)
         return replace(again, kind="list") if again.kind == "count" else again
+    if previous is not None and mode is None and kind in ("first", "latest") and not subject and not time_filters:
+        mode = "narrow"  # "Which was the first?": the first of the agreements just discussed
+    if previous is not None and previous.cited and re.search(r"\b(other|others|else)\b", text):
+        filters.append(Named("the agreements just shown", previous.cited, exclude=True))
+        return Intent(kind=kind or "list", filters=ordered(filters), notes=tuple(notes))  # "which other agreements…"
+    if kind == "detail" and previous is not None and previous.cited and mode and \
+            not any(isinstance(x, (Text, Named)) for x in filters):
+        # "Tell me more about it": the agreement(s) the last answer named.
+        return Intent(kind="detail", filters=(Named("the agreement just shown", previous.cited),), notes=tuple(notes))
     elliptic = not has_own_kind and not f.agreement_word and (filters or chart or focus)  # "Italy?", "In 2021?"
     elliptic = elliptic or (dims and not filters and not f.agreement_word and not f.has("count"))  # "per year"
     if previous is not None and (mode or elliptic):
@@ -310,6 +330,12 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
                restrict, restrict_label, notes, with_partner=False) -> Intent:
     """Lean on the previous intent: new filters replace those of the same slot ('What about Italy?'),
     or narrow it ('just the ones after 2020', 'which of these include Denmark?')."""
+    if not filters and not focus and prev.kind in ("partners", "never", "breakdown", "rank"):
+        if kind == "count":  # "How many are there?"
+            return replace(prev, count_rows=True, notes=tuple(notes))
+        if kind in ("list", "breakdown") and dims in ([], ["country"]) and prev.kind in COUNTRY_ROW_KINDS \
+                and not restrict:  # "Who are they?"
+            return replace(prev, count_rows=False, notes=tuple(notes))
     merged = list(prev.filters)
     share = list(prev.share)
     new_focus = prev.focus
@@ -326,6 +352,11 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
                 and f.mode != "only" and len(f.codes) < 6:
             new_focus = f.codes
             continue
+        states = [g for g in merged if isinstance(g, Parties)]
+        if mode == "replace" and isinstance(f, Parties) and len(states) > 1 and len(f.codes) == 1:
+            # "How about Greece?" after "the neutral states ... involving France": Greece takes France's place.
+            merged = [g for g in merged if g is not states[-1]] + [f]
+            continue
         if mode == "narrow" and f.slot in NARROW_ADDS:
             same = [g for g in merged if isinstance(g, Parties) and isinstance(f, Parties) and g.codes == f.codes]
             merged = [g for g in merged if g not in same] + [f]
@@ -339,6 +370,8 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
                                                focus_label=prev.focus_label)
     if focus:
         new_focus = focus
+        # "With which partners?" after "Czechia since 2022": Czechia becomes the focus, no longer a filter.
+        merged = [g for g in merged if not (isinstance(g, Parties) and g.codes == tuple(focus))]
     if kind in ("list", "count", "first", "latest") and prev.kind in COUNTRY_ROW_KINDS:
         # "which of these include Denmark?" after a partners question: list that state's agreements.
         merged = [Parties(prev.focus, "any", prev.focus_label), *merged]
@@ -353,4 +386,8 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
                      chart=chart_now, notes=tuple(notes))
     if chart and result.kind == "count":
         result = replace(result, kind="list")
+    slots_of_dims = {"form": "form", "topic": "topic", "scope": "scope", "year": "time", "month": "time"}
+    if result.kind == "breakdown" and len(result.dims) == 1 and kind is None and result.dims[0] not in ("year", "month") and \
+            any(x.slot == slots_of_dims.get(result.dims[0]) for x in filters):
+        result = replace(result, kind="list", dims=())  # "only the political declarations" of a per-form table
     return result

@@ -251,12 +251,18 @@ class Named:
 
     phrase: str
     ids: tuple[str, ...]
+    exclude: bool = False  # "which other agreements ...": all but these
     slot: str = "text"
 
     def condition(self) -> exp.Expression:
-        return col("agreement_id").isin(*[lit(i) for i in self.ids])
+        among = col("agreement_id").isin(*[lit(i) for i in self.ids])
+        return exp.not_(among) if self.exclude else among
 
     def words(self) -> str:
+        if self.exclude:
+            return f"other than {html.escape(self.phrase)} ({', '.join(self.ids)})"
+        if self.phrase.startswith("the agreement"):
+            return f"{html.escape(self.phrase)} ({', '.join(self.ids)})"
         return f"named '{html.escape(self.phrase)}'"
 
 
@@ -302,6 +308,9 @@ class Intent:
     share: tuple[Filter, ...] = ()  # share questions: the part whose share of `filters` is asked
     chart: str | None = None  # the user's chart override: line, bar, table, map, network, heatmap
     notes: tuple[str, ...] = field(default=())  # readings the interpretation should state
+    # What the answer to this intent showed, for follow-ups ("tell me more about it", "its agreements"):
+    cited: tuple[str, ...] = ()  # agreement ids, when the answer named a few agreements
+    cited_states: tuple[str, ...] = ()  # state codes, when the answer named a few states
 
     def with_(self, **changes) -> Intent:
         return replace(self, **changes)

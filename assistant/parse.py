@@ -68,6 +68,9 @@ MENTION = re.compile(r"\b(?:mention|mentions|mentioning|mentioned|containing the
 SHARE = re.compile(r"\b(?:what |which )?(?:share|percentage|proportion|per cent|percent|fraction|ratio|part)\b")
 SHARE_VERB = re.compile(r"\b(are|were|is|was|include|includes|included|involve|involves|involved|have|has|had|contain|"
                         r"contains|cover|covers|concern|concerns|came|come|carry|carries|feature|features|signed)\b")
+# "Which involve Ukraine?", "How many were bilateral?": a question that leaves out its noun leans on the last one.
+IMPLICIT_REF = re.compile(r"^(which|what|how many)\s+(involve|involves|include|includes|concern|cover|were|are|was|is|"
+                          r"have|had|mention|contain|relate|came|date)\b")
 FOLLOW_START = re.compile(r"^(?:and|what about|how about|same|now|also|ok|okay|just|only|which of|of these|among|those|these|them)\b")
 
 
@@ -310,8 +313,11 @@ class Parser:
                         continue
                     # A narrowing cue keeps its words ("which of these" still asks "which").
                     return mode, (stripped if mode == "narrow" else stripped[len(cue):])
-        if re.search(r"\b(them|these|those|they|it|its)\b", stripped):
+        if re.search(r"\b(them|these|those|they|it|its|their|one|ones|that agreement|this agreement)\b", stripped) \
+                or IMPLICIT_REF.match(stripped):
             return "narrow", text
+        if re.search(r"\b(only|just)\b", stripped):
+            return "narrow?", text  # narrows unless the question names its own subject (assemble decides)
         return None, text
 
     @staticmethod
