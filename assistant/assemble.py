@@ -33,6 +33,7 @@ from assistant.intent import (
 ONLY_AMONG = re.compile(r"\b((?:only|solely|exclusively) (?:among|between|within|by)|(?:members|states|countries|nations) only|"
                         r"only (?:the )?(?:nordic|baltic|benelux|visegrad|v4|neutral|eu|nato|non-eu|non-nato)|exclusively|among themselves|between themselves|"
                         r"purely|just among|just between|solely|entirely within|within the group|inside the)\b")
+INVOLVING = re.compile(r"\b(involv|includ|featur|concern)\w*\b")  # "the neutral states' deals involving the UK"
 COUNTRY_ROW_KINDS = ("partners", "never")
 STRONG_BEFORE = ("list", "count", "rank_most", "rank_least", "each")
 
@@ -186,7 +187,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     elif countries:
         filters.append(Parties((countries[0],), "any", v.prose_name(countries[0])))
         if groups and kind in ("count", "list", None) and not (f.has("both") or f.has("either") or "with" in f.words
-                                                                 or "between" in f.words or ONLY_AMONG.search(text)):
+                                                                 or "between" in f.words or ONLY_AMONG.search(text)
+                                                                 or INVOLVING.search(text)):
             label = f"{v.groups[groups[0][1]].label.split(' (')[0]} and {v.prose_name(countries[0])}"
             return Refusal("clarify", f"Do you mean agreements that {label} signed together, or each one's agreements?",
                            f"a question naming {label} without saying whether together or each",
@@ -249,6 +251,12 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     if previous is not None and previous.cited and re.search(r"\b(other|others|else)\b", text):
         filters.append(Named("the agreements just shown", previous.cited, exclude=True))
         return Intent(kind=kind or "list", filters=ordered(filters), notes=tuple(notes))  # "which other agreements…"
+    if previous is not None and previous.cited and previous.kind in ("first", "latest", "detail") and mode and \
+            re.search(r"\b(it|that agreement|this agreement|that one|this one)\b", text) and kind != "detail" and \
+            not any(isinstance(x, (Text, Named)) for x in filters):
+        # "Who signed it?": a question about the agreement just shown.
+        filters = [Named("the agreement just shown", previous.cited), *filters]
+        mode = None
     if kind == "detail" and previous is not None and previous.cited and mode and \
             not any(isinstance(x, (Text, Named)) for x in filters):
         # "Tell me more about it": the agreement(s) the last answer named.
@@ -348,6 +356,12 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
             merged = [g for g in merged if g is not pair] + [Parties((pair.codes[0], f.codes[0]), "all",
                                                                     f"{pair.label.split(' and ')[0]} and {f.label}")]
             continue
+        one = next((g for g in merged if isinstance(g, Parties) and g.mode == "any" and len(g.codes) == 1), None)
+        if one and isinstance(f, Parties) and len(f.codes) == 1 and mode == "replace" and with_partner:
+            # "Poland since 2022" then "and with Ukraine?": Poland's agreements with Ukraine
+            merged = [g for g in merged if g is not one] + [Parties((one.codes[0], f.codes[0]), "all",
+                                                                   f"{one.label} and {f.label}")]
+            continue
         if prev.kind in COUNTRY_ROW_KINDS and isinstance(f, Parties) and f.slot == "country" and kind is None \
                 and f.mode != "only" and len(f.codes) < 6:
             new_focus = f.codes
@@ -386,6 +400,15 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
                      chart=chart_now, notes=tuple(notes))
     if chart and result.kind == "count":
         result = replace(result, kind="list")
+    states = [g for g in result.filters if isinstance(g, Parties) and g.mode == "any" and len(g.codes) == 1]
+    if result.kind in ("breakdown", "rank") and result.dims == ("country",) and result.metric == "agreements":
+        if prev.kind == "partners" and prev.focus and not states:  # "Which of them has it signed the most with?"
+            result = replace(result, kind="partners", focus=prev.focus, focus_label=prev.focus_label, dims=(),
+                             n=(result.n or 1) if result.kind == "rank" else None)
+        elif len(states) == 1:  # "Which countries were those with?" after Hungary's agreements
+            result = replace(result, kind="partners", focus=states[0].codes, focus_label=states[0].label, dims=(),
+                             filters=tuple(g for g in result.filters if g is not states[0]),
+                             n=(result.n or 1) if result.kind == "rank" else None)
     slots_of_dims = {"form": "form", "topic": "topic", "scope": "scope", "year": "time", "month": "time"}
     if result.kind == "breakdown" and len(result.dims) == 1 and kind is None and result.dims[0] not in ("year", "month") and \
             any(x.slot == slots_of_dims.get(result.dims[0]) for x in filters):

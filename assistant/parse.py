@@ -13,6 +13,7 @@ declined (`unsupported`); readings it cannot choose between are asked back (`cla
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 import unicodedata
@@ -23,6 +24,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.assemble import assemble
 from assistant.intent import (
+    Dates,
     Intent,
     Month,
     Named,
@@ -69,6 +71,8 @@ SHARE = re.compile(r"\b(?:what |which )?(?:share|percentage|proportion|per cent|
 SHARE_VERB = re.compile(r"\b(are|were|is|was|include|includes|included|involve|involves|involved|have|has|had|contain|"
                         r"contains|cover|covers|concern|concerns|came|come|carry|carries|feature|features|signed)\b")
 # "Which involve Ukraine?", "How many were bilateral?": a question that leaves out its noun leans on the last one.
+# "that year", "since then": the time of the last question or answer.
+THEN = re.compile(r"\b((that|the same) (year|period|month|date)|since then|after that|since that date)\b")
 IMPLICIT_REF = re.compile(r"^(which|what|how many)\s+(involve|involves|include|includes|concern|cover|were|are|was|is|"
                           r"have|had|mention|contain|relate|came|date)\b")
 FOLLOW_START = re.compile(r"^(?:and|what about|how about|same|now|also|ok|okay|just|only|which of|of these|among|those|these|them)\b")
@@ -165,6 +169,11 @@ class Parser:
         mode, lowered = self._follow_cue(lowered, previous)
         folded = self.v.fold(lowered) if lowered.strip() else ""
         time = find_time(folded, self.v.phrases["invasion"], self.v.phrases["before_invasion"])
+        since = re.search(r"\b(since then|after that|since that date)\b", time.text)
+        if since and previous is not None and len(previous.cited) == 1:
+            day = self.v.signed[previous.cited[0]]
+            time.filters.append(Dates(start=day + dt.timedelta(days=1), label=f"after {previous.cited[0]} ({day})"))
+            time.text = time.text[: since.start()] + " " * (since.end() - since.start()) + time.text[since.end():]
         rest, extra_filters, n, notes = self._numbers(self._spelled_apostrophes(time.text))
         found = self._scan(rest)
         named = self._named_title(rest, found.has("detail") and not (found.has("first") or found.has("latest")))
@@ -304,7 +313,7 @@ class Parser:
             orphan = re.match(r"^(what about|how about|and what about|same for)\b", text.strip()) or \
                 re.search(r"\b(they|them|these|those|the two|both of them|the same|it|its)\b", text)
             return ("orphan" if orphan else None), text
-        stripped = text.strip(" ?.!")
+        stripped = " ".join(re.sub(r"[^\w\s'\-]", " ", text).split())  # "OK. Then with Ukraine?" -> "ok then with ukraine"
         for mode in ("narrow", "replace"):
             for cue in self.v.follow_up[mode]:
                 if stripped == cue or stripped.startswith(cue + " "):
@@ -314,7 +323,7 @@ class Parser:
                     # A narrowing cue keeps its words ("which of these" still asks "which").
                     return mode, (stripped if mode == "narrow" else stripped[len(cue):])
         if re.search(r"\b(them|these|those|they|it|its|their|one|ones|that agreement|this agreement)\b", stripped) \
-                or IMPLICIT_REF.match(stripped):
+                or IMPLICIT_REF.match(stripped) or THEN.search(stripped):
             return "narrow", text
         if re.search(r"\b(only|just)\b", stripped):
             return "narrow?", text  # narrows unless the question names its own subject (assemble decides)

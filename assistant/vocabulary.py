@@ -93,6 +93,7 @@ class Vocabulary:
                               for a in dataset.agreements for w in tokens(a.summary.lower())}
         self.titles = [" ".join(tokens(a.title.lower())) for a in dataset.agreements]
         self.title_ids = [a.agreement_id for a in dataset.agreements]
+        self.signed = {a.agreement_id: a.signed_date for a in dataset.agreements}
         self.first_words = {"may", "march"}  # real words that are also month names, never "corrected"
         # Single words worth correcting typos towards (short words are too easy to mistake).
         self.fuzzy_targets = sorted({k[0] for k in self.lexicon if len(k) == 1 and len(k[0]) >= 4 and k[0].isalpha()}
