@@ -78,9 +78,13 @@ IMPLICIT_REF = re.compile(r"^(which|what|how many)\s+(involve|involves|include|i
 FOLLOW_START = re.compile(r"^(?:and|what about|how about|same|now|also|ok|okay|just|only|which of|of these|among|those|these|them)\b")
 
 
+SUBJECT_NOUNS = {"agreement", "agreements", "deal", "deals", "pact", "pacts", "accord", "accords", "treaty", "treaties",
+                 "cooperation", "co-operation", "partnership", "partnerships", "missiles", "missile", "systems", "system",
+                 "tanks", "vehicles", "drones", "programme", "programmes", "project", "projects", "capabilities",
+                 "weapons", "jets", "aircraft", "ships", "helicopters", "launchers", "rockets"}
 AGREEMENT_NOUNS = {"agreement", "agreemnt", "pact", "deal", "partnership", "arrangement", "accord", "document",
                    "instrument", "commitment", "text", "entrie", "record", "cooperation", "co-operation", "tie"}
-ABOUT = ("about", "on", "regarding", "concerning", "covering", "involving", "for", "over", "re")
+ABOUT = ("about", "on", "regarding", "concerning", "covering")
 
 
 def _stem(word: str) -> str:
@@ -383,8 +387,10 @@ class Parser:
                 continue
             if word in self.v.title_words:  # a distinctive word of some title: "cv90", "aachen"
                 found.texts.append(word)
-            elif i > 0 and words[i - 1] in ABOUT and _stem(word) in self.v.summary_stems:
-                found.texts.append(_stem(word))  # "agreements about drones"
+            elif (i > 0 and words[i - 1] in ABOUT) or (i + 1 < len(words) and words[i + 1] in SUBJECT_NOUNS):
+                # A subject we can only search for ("about drones", "hypersonic missiles", "space deals"):
+                # a title/summary search, which may truly find none; never silently left out.
+                found.texts.append(_stem(word))
             else:
                 found.unknown.append(word)
             i += 1
