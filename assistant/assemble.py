@@ -17,6 +17,7 @@ import re
 from dataclasses import replace
 
 from assistant.intent import (
+    OTHER_STATES,
     Excluding,
     Form,
     Intent,
@@ -30,10 +31,11 @@ from assistant.intent import (
     ordered,
 )
 
-ONLY_AMONG = re.compile(r"\b((?:only|solely|exclusively) (?:among|between|within|by)|(?:members|states|countries|nations) only|"
+ONLY_AMONG = re.compile(r"\b(among (?:the )?[\w\s-]{0,40}themselves|(?:only|solely|exclusively) (?:among|between|within|by)|(?:members|states|countries|nations) only|"
                         r"only (?:the )?(?:nordic|baltic|benelux|visegrad|v4|neutral|eu|nato|non-eu|non-nato)|exclusively|among themselves|between themselves|"
                         r"purely|just among|just between|solely|entirely within|within the group|inside the)\b")
 INVOLVING = re.compile(r"\b(involv|includ|featur|concern)\w*\b")  # "the neutral states' deals involving the UK"
+RANK_ALL = {"rank", "ranked", "ranking", "sort", "sorted", "order"}
 COUNTRY_ROW_KINDS = ("partners", "never")
 STRONG_BEFORE = ("list", "count", "rank_most", "rank_least", "each")
 
@@ -101,8 +103,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     elif f.has("partners") and (countries or groups or (previous is not None and
                                                         (previous.focus or _single_party(previous)))):
         kind = "partners"
-        if rank_most or rank_least or n:
-            n = n or 1
+        if (rank_most or rank_least or n) and not any(w in RANK_ALL for w in f.words):
+            n = n or 1  # "France's top partner"; "rank Ukraine's partners" lists them all, in order
         count_rows = f.has("count")
     elif f.has("partners") and (rank_most or rank_least):
         kind, metric, dims = "rank", "partners", ["country"]
@@ -239,7 +241,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     chart = f.charts[0] if f.charts else None
     if chart in ("network", "heatmap") and kind in (None, "list", "count", "breakdown") and dims in ([], ["country"]):
         kind, dims = "breakdown", ["pair"]  # "the network of partnerships": pairs of states, drawn as a graph
-    has_own_kind = kind is not None and (f.measures or dims)
+    # A question with its own agreement noun and states ("Lithuania's agreements with Germany") asks anew.
+    has_own_kind = kind is not None and (f.measures or dims or (f.agreement_word and countries and mode != "narrow"))
     if kind in COUNTRY_ROW_KINDS:
         dims = []
     if previous is not None and chart and not filters and not dims and not focus:
@@ -248,7 +251,18 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         return replace(again, kind="list") if again.kind == "count" else again
     if previous is not None and mode is None and kind in ("first", "latest") and not subject and not time_filters:
         mode = "narrow"  # "Which was the first?": the first of the agreements just discussed
-    if previous is not None and previous.cited and re.search(r"\b(other|others|else)\b", text):
+    others = previous is not None and re.search(r"\b(other|else)\b", text) and dims == ["country"]
+    if others:  # "Which other countries signed them?", "Who else signed them?": the states not yet named
+        named = {c for x in previous.filters if isinstance(x, Parties) and x.mode != "only" for c in x.codes}
+        restrict = tuple(sorted(set(v.names) - named))
+        restrict_label = OTHER_STATES
+        filters = [x for x in filters if not isinstance(x, Parties)]
+        kind = "breakdown"
+        mode = mode or "narrow"
+        return _follow_up(previous, "narrow", "breakdown", filters, (), ["country"], None, "agreements", False, None,
+                          False, restrict, restrict_label, notes, others=True)
+    if previous is not None and previous.cited and re.search(r"\bother (agreements|deals|pacts|ones|treaties|documents|"
+                                                             r"arrangements)\b|\banything else\b", text):
         filters.append(Named("the agreements just shown", previous.cited, exclude=True))
         return Intent(kind=kind or "list", filters=ordered(filters), notes=tuple(notes))  # "which other agreements…"
     if previous is not None and previous.cited and previous.kind in ("first", "latest", "detail") and mode and \
@@ -266,7 +280,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     if previous is not None and (mode or elliptic):
         with_partner = bool(countries) and "with" in f.words[:min(p for p, c in f.countries)] if f.countries else False
         return _follow_up(previous, mode, kind if has_own_kind else None, filters, focus, dims, n, metric,
-                          count_rows, chart, rank_least, restrict, restrict_label, notes, with_partner)
+                          count_rows, chart, rank_least, restrict, restrict_label, notes, with_partner, text=text)
 
     if mode == "orphan" and not countries and not groups and not focus and not any(
             isinstance(x, Parties) for x in filters):
@@ -295,7 +309,9 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
                        ("Tell me about the Treaty of Nancy", "Tell me about the Aachen Treaty"))
     if chart and kind == "count":
         kind = "list"
-    if kind in ("rank",) and n is None:
+    if kind in ("rank",) and n is None and restrict and any(w in RANK_ALL for w in f.words):
+        pass  # "Rank Poland, Estonia and Romania by number of agreements": all of them, in order
+    elif kind in ("rank",) and n is None:
         n = 1
         plural = any(f.words[p].endswith("s") and f.words[p] not in ("parties", "signatories")
                      for p, _ in f.dims if p < len(f.words))
@@ -335,7 +351,7 @@ NARROW_ADDS = ("country", "text", "topic")
 
 
 def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_rows, chart, ascending,
-               restrict, restrict_label, notes, with_partner=False) -> Intent:
+               restrict, restrict_label, notes, with_partner=False, others=False, text="") -> Intent:
     """Lean on the previous intent: new filters replace those of the same slot ('What about Italy?'),
     or narrow it ('just the ones after 2020', 'which of these include Denmark?')."""
     if not filters and not focus and prev.kind in ("partners", "never", "breakdown", "rank"):
@@ -348,16 +364,17 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
     share = list(prev.share)
     new_focus = prev.focus
     for f in filters:
-        if prev.kind == "share" and kind is None and any(g.slot == f.slot for g in share):
+        if prev.kind == "share" and kind is None and any(g.slot == f.slot for g in share) and \
+                not any(g.slot == f.slot for g in merged):  # "And Lithuania's?" replaces the base when it has a state
             share = [g for g in share if g.slot != f.slot] + [f]
             continue
         pair = next((g for g in merged if isinstance(g, Parties) and g.mode == "all" and len(g.codes) == 2), None)
-        if pair and isinstance(f, Parties) and len(f.codes) == 1 and mode == "replace" and with_partner:
+        if pair and isinstance(f, Parties) and len(f.codes) == 1 and mode in ("replace", None) and with_partner:
             merged = [g for g in merged if g is not pair] + [Parties((pair.codes[0], f.codes[0]), "all",
                                                                     f"{pair.label.split(' and ')[0]} and {f.label}")]
             continue
         one = next((g for g in merged if isinstance(g, Parties) and g.mode == "any" and len(g.codes) == 1), None)
-        if one and isinstance(f, Parties) and len(f.codes) == 1 and mode == "replace" and with_partner:
+        if one and isinstance(f, Parties) and len(f.codes) == 1 and mode in ("replace", None) and with_partner:
             # "Poland since 2022" then "and with Ukraine?": Poland's agreements with Ukraine
             merged = [g for g in merged if g is not one] + [Parties((one.codes[0], f.codes[0]), "all",
                                                                    f"{one.label} and {f.label}")]
@@ -401,7 +418,8 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
     if chart and result.kind == "count":
         result = replace(result, kind="list")
     states = [g for g in result.filters if isinstance(g, Parties) and g.mode == "any" and len(g.codes) == 1]
-    if result.kind in ("breakdown", "rank") and result.dims == ("country",) and result.metric == "agreements":
+    if result.kind in ("breakdown", "rank") and result.dims == ("country",) and result.metric == "agreements" \
+            and not others:
         if prev.kind == "partners" and prev.focus and not states:  # "Which of them has it signed the most with?"
             result = replace(result, kind="partners", focus=prev.focus, focus_label=prev.focus_label, dims=(),
                              n=(result.n or 1) if result.kind == "rank" else None)
@@ -409,6 +427,8 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
             result = replace(result, kind="partners", focus=states[0].codes, focus_label=states[0].label, dims=(),
                              filters=tuple(g for g in result.filters if g is not states[0]),
                              n=(result.n or 1) if result.kind == "rank" else None)
+    if result.kind in ("breakdown", "rank") and kind is None and filters and re.search(r"\b(the|those) ones\b", text):
+        result = replace(result, kind="list", dims=(), n=None)  # "only the ones among the Baltic states themselves"
     slots_of_dims = {"form": "form", "topic": "topic", "scope": "scope", "year": "time", "month": "time"}
     if result.kind == "breakdown" and len(result.dims) == 1 and kind is None and result.dims[0] not in ("year", "month") and \
             any(x.slot == slots_of_dims.get(result.dims[0]) for x in filters):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from assistant.intent import Intent, codes_array, lit
+from assistant.intent import OTHER_STATES, Intent, codes_array, lit
 
 MAX_ROWS = 5000
 MAX_CITED = 500  # agreements cited under one answer, newest first; the answer still counts them all
@@ -89,8 +89,8 @@ def _breakdown(intent: Intent) -> exp.Select:
     if dims == ["country"]:
         counted = exp.select("s.code", "count(*) AS n").from_(_per_party(intent).subquery("s")).group_by("s.code")
         # Zeros where the question names the candidates ("each Nordic state"), asks for the fewest, or has no filter.
-        return _by_country(intent, counted, "country",
-                           zeros=bool(intent.restrict) or intent.ascending or not intent.filters)
+        named = bool(intent.restrict) and intent.restrict_label != OTHER_STATES
+        return _by_country(intent, counted, "country", zeros=named or intent.ascending or not intent.filters)
     per_party = any(d in ("country", "region") for d in dims)
     plain = [d for d in dims if d in DIM_EXPR]
     inner = _per_party(intent, *[f"{DIM_EXPR[d]} AS {d}" for d in plain], "a.topics") if per_party else \
@@ -159,7 +159,8 @@ def _focus(intent: Intent) -> exp.Expression:
 def _partners(intent: Intent) -> exp.Select:
     counted = exp.select("s.code", "count(*) AS n").from_(_per_party(intent, focus=True).subquery("s")) \
         .group_by("s.code")
-    return _by_country(intent, counted, "partner", exclude=intent.focus, zeros=bool(intent.restrict))
+    # Partners are states with at least one agreement: "which EU states have signed with Ukraine" lists 21, not 27.
+    return _by_country(intent, counted, "partner", exclude=intent.focus)
 
 
 def _never(intent: Intent) -> exp.Select:

@@ -262,12 +262,13 @@ class Named:
         if self.exclude:
             return f"other than {html.escape(self.phrase)} ({', '.join(self.ids)})"
         if self.phrase.startswith("the agreement"):
-            return f"{html.escape(self.phrase)} ({', '.join(self.ids)})"
+            return f"among {html.escape(self.phrase)} ({', '.join(self.ids)})"
         return f"named '{html.escape(self.phrase)}'"
 
 
 Filter = Named | Parties | Excluding | Years | YearIn | Month | Dates | Form | Topic | Scope | PartyCount | MutualDefence | Text
 
+OTHER_STATES = "the other states"  # restrict_label of "who else signed them?": only states that signed are rows
 SLOT_ORDER = ("country", "exclude", "time", "form", "topic", "scope", "size", "mutual", "text")
 
 

@@ -71,6 +71,9 @@ SHARE = re.compile(r"\b(?:what |which )?(?:share|percentage|proportion|per cent|
 SHARE_VERB = re.compile(r"\b(are|were|is|was|include|includes|included|involve|involves|involved|have|has|had|contain|"
                         r"contains|cover|covers|concern|concerns|came|come|carry|carries|feature|features|signed)\b")
 # "Which involve Ukraine?", "How many were bilateral?": a question that leaves out its noun leans on the last one.
+# "For a NATO summit briefing on the eastern flank, how many ...": the framing clause is not the question.
+FRAMING = re.compile(r"^\s*(for|ahead of|in preparation for|as background for|as part of|i'm preparing|i am preparing|"
+                     r"i'm writing|i am writing)\b[^,?]{0,90},\s*(?=\S)")
 # "that year", "since then": the time of the last question or answer.
 THEN = re.compile(r"\b((that|the same) (year|period|month|date)|since then|after that|since that date)\b")
 IMPLICIT_REF = re.compile(r"^(which|what|how many)\s+(involve|involves|include|includes|concern|cover|were|are|was|is|"
@@ -160,7 +163,7 @@ class Parser:
             return self._unsupported("I answer questions in plain English and never run SQL or commands typed into "
                                      "the chat. Try asking, for example, 'How many agreements were signed in 2024?'",
                                      "SQL or a command, which is never run")
-        lowered = text.lower().replace("%", " per cent ")
+        lowered = FRAMING.sub("", text.lower().replace("%", " per cent "), count=1)
         share = SHARE.search(lowered)
         if share and re.search(r"\b(share|percentage|proportion|per cent|percent|fraction|ratio)\b", lowered):
             return self._share(lowered, share, previous)

@@ -38,7 +38,9 @@ def interpretation(v, intent: Intent) -> str:
     )
     if intent.kind == "rank":
         key = "rank_partners" if intent.metric == "partners" else "rank"
-        fields["dims"] = DIM_PLURAL[intent.dims[0]] if n > 1 else DIM_WORDS[intent.dims[0]]
+        fields["dims"] = DIM_PLURAL[intent.dims[0]] if n > 1 or not intent.n else DIM_WORDS[intent.dims[0]]
+        if not intent.n:
+            key = "rank_all"
     elif intent.kind == "partners" and intent.n:
         key = "partners_top"
     elif intent.kind == "never":
