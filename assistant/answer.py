@@ -193,7 +193,7 @@ def remember(intent: Intent, answer: Answer) -> Intent:
     cols, rows = answer.columns, answer.rows
     ids = tuple(r[cols.index("agreement_id")] for r in rows) if "agreement_id" in cols and len(rows) <= 10 else ()
     states = ()
-    if "code" in cols and rows and (len(rows) == 1 or intent.n):
+    if "code" in cols and rows and (len(rows) <= 3 or intent.n):
         states = tuple(r[cols.index("code")] for r in rows[:5])
     return intent.with_(cited=ids, cited_states=states)
 

@@ -76,8 +76,13 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         mode = None
 
     # "its agreements", "their deals": the states the last answer named.
-    referred = previous.cited_states if previous is not None and mode and re.search(r"\b(its|their)\b", text) \
+    referred = previous.cited_states if previous is not None and mode and re.search(
+        r"\b(its|their|those two|these two|the two|both of them|they)\b", text) \
         and not f.has("partners") and not f.has("never") else ()
+    if referred and previous.restrict and set(referred) <= set(previous.restrict):
+        referred = ()  # "only their agreements with Ukraine" after "each Nordic state": the same rows, narrowed
+    if referred and re.search(r"\b(overall|in total|altogether|in all|all told|whole dataset|all time)\b", text):
+        previous, mode = None, None  # "How many have those two signed together overall?": a fresh count of them
 
     # Countries and groups, with what joins them.
     excluded_at = [p for p, m in f.measures if m == "exclude"]
@@ -154,6 +159,12 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     restrict: tuple[str, ...] = ()
     restrict_label = ""
     row_kinds = kind in COUNTRY_ROW_KINDS or (kind in ("rank", "breakdown") and ("country" in dims or "pair" in dims))
+
+    if previous is not None and mode and f.has("each") and not countries and not groups and not restrict:
+        group = next((x for x in previous.filters if isinstance(x, Parties) and len(x.codes) > 1), None)
+        if group:  # "And for each member?", "How many for each of the three?"
+            restrict, restrict_label = group.codes, group.label
+            kind, dims, row_kinds = "breakdown", ["country"], True
 
     # Several states: together (between / with / and ... together), either, or each.
     if len(countries) > 1:
@@ -257,9 +268,10 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         restrict = tuple(sorted(set(v.names) - named))
         restrict_label = OTHER_STATES
         filters = [x for x in filters if not isinstance(x, Parties)]
-        kind = "breakdown"
-        mode = mode or "narrow"
-        return _follow_up(previous, "narrow", "breakdown", filters, (), ["country"], None, "agreements", False, None,
+        base = previous
+        if previous.cited and previous.kind in ("first", "latest", "detail") and re.search(r"\b(it|that one)\b", text):
+            base = previous.with_(filters=(Named("the agreement just shown", previous.cited),))  # "Who else signed it?"
+        return _follow_up(base, "narrow", "breakdown", filters, (), ["country"], None, "agreements", False, None,
                           False, restrict, restrict_label, notes, others=True)
     if previous is not None and previous.cited and re.search(r"\bother (agreements|deals|pacts|ones|treaties|documents|"
                                                              r"arrangements)\b|\banything else\b", text):

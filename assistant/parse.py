@@ -144,6 +144,10 @@ class Parser:
         self._local = threading.local()  # one parser serves every session: per-question state stays per thread
 
     @property
+    def _following(self) -> bool:
+        return getattr(self._local, "following", False)
+
+    @property
     def _corrections(self) -> dict[str, str]:
         """Typos read as known words in the question being parsed (said in the interpretation)."""
         if not hasattr(self._local, "corrections"):
@@ -174,6 +178,7 @@ class Parser:
             quoted.append(word)
             lowered = lowered[: m.start(1)] + " " * len(m[1]) + lowered[m.end(1):]
         mode, lowered = self._follow_cue(lowered, previous)
+        self._local.following = mode in ("narrow", "replace")
         folded = self.v.fold(lowered) if lowered.strip() else ""
         time = find_time(folded, self.v.phrases["invasion"], self.v.phrases["before_invasion"])
         since = re.search(r"\b(since then|after that|since that date)\b", time.text)
@@ -242,6 +247,10 @@ class Parser:
                 return p
         base_filters = base.filters if isinstance(base, Intent) else ()
         part_filters = part.filters if isinstance(part, Intent) else ()
+        if previous is not None and previous.filters and re.search(r"\b(that|this|these|those|them|it)\b", part_text or text):
+            # "What share of the UK's agreements is that?": the last answer's agreements, within the base.
+            return Intent(kind="share", filters=base_filters, notes=("'that' = the agreements of the last answer",),
+                          share=tuple(f for f in previous.filters if f not in base_filters))
         if not part_filters:
             base_filters, part_filters = (), base_filters
         if not part_filters:
@@ -260,7 +269,8 @@ class Parser:
         searches when asked 'about' them, see _scan). Otherwise the question is declined."""
         if not found.unknown:
             return []
-        strong = found.agreement_word or any(m in self.STRONG for _, m in found.measures)
+        strong = found.agreement_word or any(m in self.STRONG for _, m in found.measures) or \
+            (self._following and bool(found.dims or found.charts))
         anchors = found.countries or found.groups or found.forms or found.topics or found.scopes or found.mutual \
             or found.dims or found.texts or found.measures
         content = [w for w in found.words if (w,) not in self.v.filler]
@@ -270,7 +280,8 @@ class Parser:
 
     COUNTABLE = {"defence", "security", "military", "joint", "formal", "new", "signed", "different", "distinct",
                  "separate", "individual", "such", "more", "times", "of", "in", "did", "do", "does", "were", "are", "was",
-                 "is", "has", "have", "had", "the", "these", "those", "them", "total", "other", "parties", "party", "signatories", "signatory", "franco", "anglo", "instances", "cases", "occasions"}
+                 "is", "has", "have", "had", "the", "these", "those", "them", "total", "other", "parties", "party", "signatories", "signatory", "franco", "anglo", "instances", "cases", "occasions", "for", "with", "since",
+                 "between", "among", "per", "each", "by", "from", "to", "at", "on", "over"}
 
     def _countable(self, word: str) -> bool:
         """'how many <word>': agreements, states, partners... but not tanks or soldiers."""
@@ -329,7 +340,8 @@ class Parser:
                         continue
                     # A narrowing cue keeps its words ("which of these" still asks "which").
                     return mode, (stripped if mode == "narrow" else stripped[len(cue):])
-        if re.search(r"\b(them|these|those|they|it|its|their|one|ones|that agreement|this agreement)\b", stripped) \
+        if re.search(r"\b(them|these|those|they|it|its|their|one|ones|that agreement|this agreement|the two|both of them|"
+                     r"those two|these two|the three|those three|all three|the four)\b", stripped) \
                 or IMPLICIT_REF.match(stripped) or THEN.search(stripped):
             return "narrow", text
         if re.search(r"\b(only|just)\b", stripped):
