@@ -192,6 +192,8 @@ def remember(intent: Intent, answer: Answer) -> Intent:
     """The intent, with the few agreements or states its answer named ("tell me more about it")."""
     cols, rows = answer.columns, answer.rows
     ids = tuple(r[cols.index("agreement_id")] for r in rows) if "agreement_id" in cols and len(rows) <= 10 else ()
+    if not ids:  # "Who signed it?" still talks about the agreement it named
+        ids = next((f.ids for f in intent.filters if type(f).__name__ == "Named" and not f.exclude), ())
     states = ()
     if "code" in cols and rows and (len(rows) <= 3 or intent.n):
         states = tuple(r[cols.index("code")] for r in rows[:5])

@@ -260,6 +260,9 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         # "show them as a line chart": the same question, drawn differently.
         again = replace(previous, chart=chart)
         return replace(again, kind="list") if again.kind == "count" else again
+    if previous is not None and mode is None and countries and not groups and not f.agreement_word and any(
+            isinstance(x, Parties) and len(x.codes) > 1 and set(countries) <= set(x.codes) for x in previous.filters):
+        mode = "narrow"  # "Show me Estonia's latest" after the Baltic states' air defence deals: within them
     if previous is not None and mode is None and kind in ("first", "latest") and not subject and not time_filters:
         mode = "narrow"  # "Which was the first?": the first of the agreements just discussed
     others = previous is not None and re.search(r"\b(other|else)\b", text) and dims == ["country"]
@@ -273,8 +276,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
             base = previous.with_(filters=(Named("the agreement just shown", previous.cited),))  # "Who else signed it?"
         return _follow_up(base, "narrow", "breakdown", filters, (), ["country"], None, "agreements", False, None,
                           False, restrict, restrict_label, notes, others=True)
-    if previous is not None and previous.cited and re.search(r"\bother (agreements|deals|pacts|ones|treaties|documents|"
-                                                             r"arrangements)\b|\banything else\b", text):
+    if previous is not None and previous.cited and re.search(r"\bother(\s+[\w-]+){0,3}?\s+(agreements|deals|pacts|ones|"
+                                                             r"treaties|documents|arrangements)\b|\banything else\b", text):
         filters.append(Named("the agreements just shown", previous.cited, exclude=True))
         return Intent(kind=kind or "list", filters=ordered(filters), notes=tuple(notes))  # "which other agreements…"
     if previous is not None and previous.cited and previous.kind in ("first", "latest", "detail") and mode and \
