@@ -16,8 +16,9 @@ from typing import Any
 from rapidfuzz import fuzz, process, utils
 
 from assistant import build_sql, validate
+from assistant.charts import choose_chart  # at import: the first answer should not pay for Altair
 from assistant.errors import AssistantError
-from assistant.intent import Intent
+from assistant.intent import Intent, Month, Named, Years
 from assistant.parse import Parser, Refusal
 from assistant.run import Database, Result
 from assistant.vocabulary import Vocabulary
@@ -113,8 +114,6 @@ class Engine:
             t = lap("execute", t)
             answer = self._compose(question, intent, sql, result)
             t = lap("answer", t)
-            from assistant.charts import choose_chart
-
             answer.chart = choose_chart(intent, result.columns, result.rows, _title(question, answer))
             lap("chart", t)
             return self._finish(answer, start, timings), intent
@@ -154,8 +153,8 @@ class Engine:
 def follow_ups(vocab: Vocabulary, intent: Intent) -> list[str]:
     """The follow-up questions worth offering: none that would repeat what the answer already is."""
     slots = {f.slot for f in intent.filters}
-    one_year = any(getattr(f, "start", 0) is not None and getattr(f, "start", 0) == getattr(f, "end", 1)
-                   or type(f).__name__ == "Month" for f in intent.filters)
+    one_year = any((isinstance(f, Years) and f.start is not None and f.start == f.end) or isinstance(f, Month)
+                   for f in intent.filters)
     if one_year:
         slots.add("one_year")
     return [s["q"] for s in vocab.suggestions["follow_up"].get(intent.kind, []) if not set(s.get("unless", [])) & slots]
@@ -193,7 +192,7 @@ def remember(intent: Intent, answer: Answer) -> Intent:
     cols, rows = answer.columns, answer.rows
     ids = tuple(r[cols.index("agreement_id")] for r in rows) if "agreement_id" in cols and len(rows) <= 10 else ()
     if not ids:  # "Who signed it?" still talks about the agreement it named
-        ids = next((f.ids for f in intent.filters if type(f).__name__ == "Named" and not f.exclude), ())
+        ids = next((f.ids for f in intent.filters if isinstance(f, Named) and not f.exclude), ())
     states = ()
     if "code" in cols and rows and (len(rows) <= 3 or intent.n):
         states = tuple(r[cols.index("code")] for r in rows[:5])

@@ -287,8 +287,6 @@ class Refusal:
     suggestions: tuple[str, ...] = ()
 
 
-KINDS = ("count", "list", "first", "latest", "detail", "breakdown", "rank", "partners", "never", "share")
-DIMENSIONS = ("year", "month", "form", "topic", "scope", "country", "region", "pair", "parties")
 
 
 @dataclass(frozen=True)

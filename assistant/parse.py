@@ -35,6 +35,7 @@ from assistant.parse_time import NUMBER_WORDS, find_time
 from assistant.vocabulary import Tag, Vocabulary, tokens
 
 MAX_QUESTION = 1000
+MAX_TITLE_WORDS = 16
 SQL_LIKE = re.compile(
     r"^\s*(drop|pragma|attach|detach|install|truncate|vacuum|checkpoint|alter|grant|revoke)\b"
     r"|^\s*with\s+\w+\s+as\s*\(|^\s*set\s+\w+\s*(=|to\b)|^\s*(load|install)\s+\w+\s*;?\s*$|^\s*copy\s+\S+\s+(to|from)\b"
@@ -291,9 +292,7 @@ class Parser:
                 all(self._countable(part) for part in parts)
         word = self._known_or_fixed(word)
         tags = self.v.lexicon.get((word,), [])
-        return word in self.COUNTABLE or any(t.kind != "off_topic" for t in tags) or \
-            any(w == word for key in self.v.lexicon for w in key[:1] if len(key) > 1
-                and any(t.kind != "off_topic" for t in self.v.lexicon[key]))
+        return word in self.COUNTABLE or any(t.kind != "off_topic" for t in tags) or word in self.v.phrase_starts
 
     def _named_title(self, text: str, detail: bool) -> tuple[Named, str] | None:
         """The agreement a question names by its title, and the text without that name.
@@ -304,7 +303,8 @@ class Parser:
         start = m.end() if m else 0
         words = tokens(text[start:])
         edges = {"of", "and", "the", "a", "an", "to", "in", "with", "between", "on", "for", "by"}
-        for size in range(len(words), 1 if detail else 2, -1):
+        # Titles run to a dozen words or so; longer windows cannot match and would cost O(n^2) on long questions.
+        for size in range(min(len(words), MAX_TITLE_WORDS), 1 if detail else 2, -1):
             for i in range(0, len(words) - size + 1):
                 run = words[i:i + size]
                 if run[0] in edges or run[-1] in edges:
@@ -313,6 +313,8 @@ class Parser:
                        for w in run):
                     continue  # "poland and ukraine" names states, not an agreement
                 phrase = " ".join(run)
+                if phrase not in self.v.title_runs:
+                    continue
                 hits = [(t, i) for t, i in zip(self.v.titles, self.v.title_ids, strict=True) if phrase in t]
                 if not hits or (not detail and (len(hits) > 3 or
                                                 all(len(run) < 0.6 * len(t.split()) for t, _ in hits))):

@@ -35,10 +35,6 @@ class TimeFound:
     text: str = ""
 
 
-def _year_range(start, end, said):
-    return Years(start, end, said)
-
-
 # (pattern, builder) in order: longer, more specific phrases first.
 RULES: list[tuple[re.Pattern, object]] = [
     (re.compile(rf"\b(?:between|from) {Y} (?:and|to|until|till|through|-|–) {Y}\b"),

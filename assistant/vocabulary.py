@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -89,10 +88,16 @@ class Vocabulary:
         self.summary_words = {w for a in dataset.agreements for w in tokens(a.summary.lower())
                               if len(w) >= 4 and w not in known}
         self.phrase_words = {w for key in self.lexicon for w in key}
+        # First words of phrases about the data ("arms purchases", "joint procurement"): countable after "how many".
+        self.phrase_starts = {key[0] for key, tags in self.lexicon.items()
+                              if len(key) > 1 and any(t.kind != "off_topic" for t in tags)}
         self.summary_stems = {w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 4 else w
                               for a in dataset.agreements for w in tokens(a.summary.lower())}
         self.titles = [" ".join(tokens(a.title.lower())) for a in dataset.agreements]
         self.title_ids = [a.agreement_id for a in dataset.agreements]
+        # Every run of words in some title, so a question's phrase is checked against titles in O(1).
+        self.title_runs = {" ".join(ws[i:j]) for t in self.titles for ws in [t.split()]
+                           for i in range(len(ws)) for j in range(i + 2, len(ws) + 1)}
         self.signed = {a.agreement_id: a.signed_date for a in dataset.agreements}
         self.first_words = {"may", "march"}  # real words that are also month names, never "corrected"
         # Single words worth correcting typos towards (short words are too easy to mistake).
@@ -133,7 +138,3 @@ class Vocabulary:
         return ("The data covers agreements signed from 2014 to September 2025 among the 27 EU member "
                 "states, the United Kingdom and Ukraine: " + ", ".join(sorted(self.names.values())) + ".")
 
-
-@lru_cache(maxsize=4)
-def vocabulary_for(dataset: Dataset) -> Vocabulary:
-    return Vocabulary(dataset)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.data import TOPIC_LABELS
-from assistant.intent import Intent, Parties, join_words
+from assistant.intent import Intent, join_words
 
 DIM_WORDS = {"year": "year", "month": "month", "form": "form", "topic": "topic", "scope": "scope",
              "country": "state", "region": "region", "pair": "pair of states", "parties": "number of parties"}
@@ -179,6 +179,3 @@ def describe(v, intent: Intent, columns: list[str], rows: list[list], row_count:
                "see the table and chart."
     return f"{_plural(row_count)} {fw}."
 
-
-def parties_label(v, p: Parties) -> str:
-    return p.label or _names(v, p.codes)

@@ -42,17 +42,16 @@ def main() -> None:
                     st.markdown(f"**{ui.safe(f.label)}**")
                     st.code(f.sql, language="sql", wrap_lines=True)
     with words_tab:
-        path = ui.ROOT / "prompts" / "semantics.md"
-        if path.exists():
-            st.markdown(path.read_text(encoding="utf-8"))
-        else:
-            st.info("The readings of common phrasings are not available yet.")
+        _markdown_file(ui.ROOT / "prompts" / "semantics.md", "The readings of common phrasings are not available yet.")
     with codebook_tab:
-        readme = ui.ROOT / "data" / "README.md"
-        if readme.exists():
-            st.markdown(readme.read_text(encoding="utf-8"))
-        else:
-            st.info("data/README.md is missing.")
+        _markdown_file(ui.ROOT / "data" / "README.md", "data/README.md is missing.")
+
+
+def _markdown_file(path, missing: str) -> None:
+    if path.exists():
+        st.markdown(path.read_text(encoding="utf-8"))
+    else:
+        st.info(missing)
 
 
 with ui.friendly():
