@@ -75,14 +75,17 @@ def _json_value(v: Any) -> Any:
 class Engine:
     """Everything an answer needs, loaded once per process: the database, the words, the parser."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, strict: bool = False):
         self.db = db
+        # strict: an internal error is raised, not turned into a polite answer (tests and suites use it,
+        # so that a bug can never pass as "Sorry, I could not answer that").
+        self.strict = strict
         self.vocab = Vocabulary(db.dataset)
         self.parser = Parser(self.vocab)
 
     @classmethod
-    def load(cls, data_dir=None) -> Engine:
-        return cls(Database.from_data(data_dir))
+    def load(cls, data_dir=None, strict: bool = False) -> Engine:
+        return cls(Database.from_data(data_dir), strict)
 
     def conversation(self) -> Conversation:
         return Conversation(self)
@@ -122,6 +125,8 @@ class Engine:
                        suggestions=list(self.vocab.suggestions["starter"][:3]))
             return self._finish(a, start, timings), None
         except Exception:  # never a traceback for the user; the log keeps it for us
+            if self.strict:
+                raise
             log.exception("failed to answer %r", question)
             a = Answer(question, "unsupported", "Something went wrong while answering.",
                        "Sorry, I could not answer that. Please rephrase it, or try one of the suggestions.",

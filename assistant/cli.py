@@ -28,7 +28,7 @@ def _eval(args) -> int:
     from assistant.answer import Engine
     from assistant.suites import load_suite, report, run_suite
 
-    engine = Engine.load()
+    engine = Engine.load(strict=True)  # an internal error is a failed case, never a polite pass
     results = []
     for path in args.suites:
         results += run_suite(engine, load_suite(Path(path)))

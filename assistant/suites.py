@@ -5,14 +5,16 @@ Expected results are written independently of the parser: as reference SQL run o
 database, or as values. Keys a case may set (all optional but `q`):
 
     q:          the question
-    status:     ok | clarify | unsupported                   (default ok)
+    status:     ok | clarify | unsupported (default ok), or a list of the acceptable ones
     kind:       the intent kind (count, list, partners, ...)
-    sql:        reference SQL; the answer's rows must equal its rows (order-insensitive unless `ordered`)
+    sql:        reference SQL; the answer's rows must equal its rows in every column it names (the first
+                columns, or the last ones with `columns: last`), order-insensitive unless `ordered`
     count:      the answer's row_count (for count/list questions: the number of agreements)
     value:      a single value the first row must contain (e.g. a percentage)
     contains:   text the answer must contain (case-insensitive), or a list of such texts
     interpretation_contains: text the interpretation must contain
     ids:        agreement ids the rows must hold exactly (for lists)
+    codes:      country codes the rows' `code` column must hold exactly (for sets of states)
 
 In YAML, a case may be a plain question, a mapping, or a mapping `{conversation: [case, ...]}` whose
 turns are asked in order in one conversation. A CSV suite (for spreadsheets) has the columns
@@ -105,30 +107,42 @@ def _normal(rows) -> list[tuple]:
             for r in rows]
 
 
-def compare(engine: Engine, answer: Answer, expect: dict[str, Any]) -> list[str]:
-    """What is wrong with `answer` given `expect`; empty when it passes."""
-    problems = []
+def _statuses(expect: dict[str, Any]) -> tuple[str, ...]:
     status = expect.get("status", "ok")
-    if answer.status != status:
-        problems.append(f"status: expected {status}, got {answer.status} ({answer.answer[:120]})")
+    return tuple(status) if isinstance(status, (list, tuple)) else (status,)
+
+
+def compare(engine: Engine, answer: Answer, expect: dict[str, Any]) -> list[str]:
+    """What is wrong with `answer` given `expect`; empty when it passes.
+
+    Every column a reference query names is compared: the answer's first columns (or, with
+    `columns: last`, its last ones) must equal them, so a wrong label or count cannot pass.
+    """
+    from assistant.answer import _json_value
+
+    problems = []
+    statuses = _statuses(expect)
+    if answer.status not in statuses:
+        problems.append(f"status: expected {' or '.join(statuses)}, got {answer.status} ({answer.answer[:120]})")
+        return problems
+    if answer.status != "ok":
         return problems
     if "kind" in expect and answer.kind != expect["kind"]:
         problems.append(f"kind: expected {expect['kind']}, got {answer.kind}")
     if "sql" in expect:
-        from assistant.answer import _json_value
-
-        want = [[_json_value(v) for v in r] for r in engine.db.execute(expect["sql"]).rows]
-        got = answer.rows
-        width = min(len(want[0]) if want else 0, len(got[0]) if got else 0)
-        if expect.get("columns") == "last":  # compare only the last columns (labels + count)
-            width = len(want[0]) if want else 0
-            got = [r[-width:] for r in got]
-        w, g = _normal(want), _normal([r[:width] if width else r for r in got])
-        w = [r[:width] for r in w] if width else w
-        if not expect.get("ordered"):
-            w, g = sorted(w, key=repr), sorted(g, key=repr)
-        if w != g:
-            problems.append(f"rows: expected {len(w)} rows {w[:4]}..., got {len(g)} rows {g[:4]}...")
+        result = engine.db.execute(expect["sql"])
+        want = [[_json_value(v) for v in r] for r in result.rows]
+        width = len(result.columns)
+        if len(answer.columns) < width:
+            problems.append(f"columns: expected at least {width} columns, got {answer.columns}")
+        else:
+            last = expect.get("columns") == "last"
+            got = [r[-width:] if last else r[:width] for r in answer.rows]
+            w, g = _normal(want), _normal(got)
+            if not expect.get("ordered"):
+                w, g = sorted(w, key=repr), sorted(g, key=repr)
+            if w != g:
+                problems.append(f"rows: expected {len(w)} rows {w[:4]}..., got {len(g)} rows {g[:4]}...")
     if "count" in expect and answer.row_count != expect["count"]:
         problems.append(f"count: expected {expect['count']}, got {answer.row_count}")
     if "value" in expect:
@@ -140,9 +154,13 @@ def compare(engine: Engine, answer: Answer, expect: dict[str, Any]) -> list[str]
             if "agreement_id" in answer.columns else []
         if got_ids != sorted(expect["ids"]):
             problems.append(f"ids: expected {sorted(expect['ids'])}, got {got_ids}")
+    if "codes" in expect:
+        got_codes = sorted(r[answer.columns.index("code")] for r in answer.rows) if "code" in answer.columns else []
+        if got_codes != sorted(expect["codes"]):
+            problems.append(f"codes: expected {sorted(expect['codes'])}, got {got_codes}")
     texts = expect.get("contains", [])
     for text in [texts] if isinstance(texts, str) else texts:
-        if text.lower() not in answer.answer.lower():
+        if str(text).lower() not in answer.answer.lower():
             problems.append(f"answer should contain {text!r}: {answer.answer[:160]}")
     if "interpretation_contains" in expect and \
             expect["interpretation_contains"].lower() not in answer.interpretation.lower():
@@ -154,8 +172,18 @@ def run_suite(engine: Engine, suite: Suite) -> list[CaseResult]:
     results = []
     for turns in suite.conversations:
         conversation = engine.conversation()
+        broken = False
         for case in turns:
-            answer = conversation.ask(case.q)
+            if broken:  # the conversation cannot go on after an internal error
+                results.append(CaseResult(suite.name, case.q, False, ["not asked: an earlier turn failed internally"],
+                                          case.expect, None))
+                continue
+            try:
+                answer = conversation.ask(case.q)
+            except Exception as e:  # an internal error is a failure of the assistant, never a pass
+                results.append(CaseResult(suite.name, case.q, False, [f"internal error: {e!r}"], case.expect, None))
+                broken = True
+                continue
             try:
                 problems = compare(engine, answer, case.expect)
             except Exception as e:  # a broken reference SQL is the suite's fault; report it, go on
@@ -181,7 +209,8 @@ def report(results: list[CaseResult]) -> tuple[str, bool]:
     elapsed = [r.answer.elapsed_ms for r in results if r.answer]
     n = len(results)
     accuracy = 100.0 * (n - len(failed)) / n if n else 0.0
-    wrong_ok = sum(1 for r in failed if r.answer and r.answer.status == "ok" and r.expected.get("status", "ok") == "ok")
+    # Confidently wrong: an `ok` answer that fails, whether it should have been another answer or no answer at all.
+    wrong_ok = sum(1 for r in failed if r.answer and r.answer.status == "ok")
     lines.append(f"{n - len(failed)}/{n} passed ({accuracy:.1f}%); confidently wrong (ok but wrong): {wrong_ok}; "
                  f"elapsed_ms p50 {statistics.median(elapsed) if elapsed else 0:.1f}, p95 {percentile(elapsed, 95):.1f}")
     return "\n".join(lines), not failed and n > 0
