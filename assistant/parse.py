@@ -110,6 +110,7 @@ class _Found:
     measures: list[tuple[int, str]] = field(default_factory=list)
     charts: list[str] = field(default_factory=list)
     off_topic: list[str] = field(default_factory=list)
+    not_in_data: list[tuple[str, str]] = field(default_factory=list)  # (reason key, the words said)
     unknown: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     agreement_word: bool = False
@@ -202,6 +203,8 @@ class Parser:
             names = ", ".join(dict.fromkeys(found.outside))
             return self._unsupported(f"{names} {'is' if len(set(found.outside)) == 1 else 'are'} outside the data. "
                                      + self.v.scope_sentence(), f"a question about {names}, outside the data")
+        if found.not_in_data:  # SEMANTICS.md: decline and say so; never answer with the condition left out
+            return self._lacking(question, found.not_in_data)
         ignored = self._ignorable(found)
         if found.off_topic or (found.unknown and not ignored):
             words = ", ".join(f"'{w}'" for w in dict.fromkeys(found.off_topic + found.unknown))
@@ -325,6 +328,22 @@ class Parser:
         return None
 
     # -- steps -------------------------------------------------------------------------------
+    def _lacking(self, question: str, lacking: list[tuple[str, str]]) -> Refusal:
+        """A question that depends on an attribute the data does not hold: say which and why, and offer the
+        question without it (which the user may choose knowingly)."""
+        reasons = list(dict.fromkeys(self.v.not_in_data[key] for key, _ in lacking))
+        said = ", ".join(f"'{w}'" for w in dict.fromkeys(w for _, w in lacking))
+        without = question
+        for _, w in lacking:
+            without = re.sub(rf"(?i)\b(still |currently |not |no longer )?{re.escape(w)}\b", " ", without)
+        without = " ".join(without.split()).strip(" ,;")
+        offer = (without[:1].upper() + without[1:],) if re.search(r"[^\W_]{3}", without) else ()
+        return Refusal("unsupported",
+                       f"{'; '.join(reasons)}, so I can't answer a question that depends on {said}. The data records "
+                       "which states signed which agreements, when, in what form and on what topics.",
+                       f"a question that depends on {said}, which the data does not hold",
+                       offer + tuple(self.v.suggestions["starter"][:2]))
+
     def _unsupported(self, answer: str, reading: str) -> Refusal:
         return Refusal("unsupported", answer, f"I read this as {reading}.", tuple(self.v.suggestions["starter"][:4]))
 
@@ -487,6 +506,8 @@ class Parser:
             found.charts.append(value)
         elif kind == "off_topic":
             found.off_topic.append(" ".join(phrase))
+        elif kind == "not_in_data":
+            found.not_in_data.append((value, " ".join(phrase)))
         elif kind == "agreement_words":
             found.agreement_word = True
             if phrase[0] in ("treaty", "treaties"):

@@ -60,6 +60,7 @@ class CaseResult:
     problems: list[str] = field(default_factory=list)
     expected: dict[str, Any] = field(default_factory=dict)
     answer: Answer | None = None
+    in_conversation: bool = False  # a turn of a multi-turn conversation (scored apart from single questions)
 
 
 def _case(item) -> Case:
@@ -102,9 +103,19 @@ def _load_csv(path: Path) -> Suite:
     return Suite(path.stem, tuple(tuple(g) for g in groups.values()))
 
 
-def _normal(rows) -> list[tuple]:
-    return [tuple(tuple(v) if isinstance(v, list) else (round(v, 1) if isinstance(v, float) else v) for v in r)
-            for r in rows]
+def _normal(rows, codes: dict[str, str] | None = None) -> list[tuple]:
+    """Rows as comparable tuples: floats to one decimal, and (ANSWER_CONTRACT: "countries may be shown by name
+    or code") a country's name read as its code."""
+    codes = codes or {}
+
+    def value(v):
+        if isinstance(v, list):
+            return tuple(v)
+        if isinstance(v, float):
+            return round(v, 1)
+        return codes.get(v, v) if isinstance(v, str) else v
+
+    return [tuple(value(v) for v in r) for r in rows]
 
 
 def _statuses(expect: dict[str, Any]) -> tuple[str, ...]:
@@ -138,7 +149,8 @@ def compare(engine: Engine, answer: Answer, expect: dict[str, Any]) -> list[str]
         else:
             last = expect.get("columns") == "last"
             got = [r[-width:] if last else r[:width] for r in answer.rows]
-            w, g = _normal(want), _normal(got)
+            names = {name: code for code, name in engine.vocab.names.items()}
+            w, g = _normal(want, names), _normal(got, names)
             if not expect.get("ordered"):
                 w, g = sorted(w, key=repr), sorted(g, key=repr)
             if w != g:
@@ -155,7 +167,8 @@ def compare(engine: Engine, answer: Answer, expect: dict[str, Any]) -> list[str]
         if got_ids != sorted(expect["ids"]):
             problems.append(f"ids: expected {sorted(expect['ids'])}, got {got_ids}")
     if "codes" in expect:
-        got_codes = sorted(r[answer.columns.index("code")] for r in answer.rows) if "code" in answer.columns else []
+        got_codes = sorted(r[answer.columns.index("code")] for r in answer.rows) if "code" in answer.columns else \
+            sorted(engine.vocab.codes_by_name.get(r[0], r[0]) for r in answer.rows if r)
         if got_codes != sorted(expect["codes"]):
             problems.append(f"codes: expected {sorted(expect['codes'])}, got {got_codes}")
     texts = expect.get("contains", [])
@@ -176,19 +189,20 @@ def run_suite(engine: Engine, suite: Suite) -> list[CaseResult]:
         for case in turns:
             if broken:  # the conversation cannot go on after an internal error
                 results.append(CaseResult(suite.name, case.q, False, ["not asked: an earlier turn failed internally"],
-                                          case.expect, None))
+                                          case.expect, None, len(turns) > 1))
                 continue
             try:
                 answer = conversation.ask(case.q)
             except Exception as e:  # an internal error is a failure of the assistant, never a pass
-                results.append(CaseResult(suite.name, case.q, False, [f"internal error: {e!r}"], case.expect, None))
+                results.append(CaseResult(suite.name, case.q, False, [f"internal error: {e!r}"], case.expect, None,
+                                          len(turns) > 1))
                 broken = True
                 continue
             try:
                 problems = compare(engine, answer, case.expect)
             except Exception as e:  # a broken reference SQL is the suite's fault; report it, go on
                 problems = [f"the expected result could not be computed: {e}"]
-            results.append(CaseResult(suite.name, case.q, not problems, problems, case.expect, answer))
+            results.append(CaseResult(suite.name, case.q, not problems, problems, case.expect, answer, len(turns) > 1))
     return results
 
 
@@ -213,6 +227,11 @@ def report(results: list[CaseResult]) -> tuple[str, bool]:
     wrong_ok = sum(1 for r in failed if r.answer and r.answer.status == "ok")
     lines.append(f"{n - len(failed)}/{n} passed ({accuracy:.1f}%); confidently wrong (ok but wrong): {wrong_ok}; "
                  f"elapsed_ms p50 {statistics.median(elapsed) if elapsed else 0:.1f}, p95 {percentile(elapsed, 95):.1f}")
+    for label, part in (("single questions", [r for r in results if not r.in_conversation]),
+                        ("conversation turns", [r for r in results if r.in_conversation])):
+        if part:
+            passed = sum(r.ok for r in part)
+            lines.append(f"  {label}: {passed}/{len(part)} ({100.0 * passed / len(part):.1f}%)")
     return "\n".join(lines), not failed and n > 0
 
 

@@ -20,7 +20,7 @@ TOKEN = re.compile(r"(?:[^\W_]|&)+(?:['’.\-](?:[^\W_]|&)+)*\.?|%")
 
 @dataclass(frozen=True)
 class Tag:
-    kind: str  # country, outside, group, form, topic, scope, mutual, agreement, dim, measure, chart, off_topic
+    kind: str  # country, outside, group, form, topic, scope, mutual, agreement, dim, measure, chart, off_topic, not_in_data
     value: str = ""
 
 
@@ -46,6 +46,7 @@ class Vocabulary:
     def __init__(self, dataset: Dataset):
         self.countries: dict[str, Country] = {c.code: c for c in dataset.countries}
         self.names = {c.code: c.name for c in dataset.countries}
+        self.codes_by_name = {c.name: c.code for c in dataset.countries}
         words = _read("vocabulary.yaml")
         self.spelling: dict[str, str] = words["spelling"]
         self.templates: dict = _read("templates.yaml")
@@ -76,6 +77,12 @@ class Vocabulary:
         for kind in ("mutual_defence", "agreement_words", "off_topic"):
             for p in words[kind]:
                 self._add(p, Tag(kind))
+        # Attributes the data lacks: reason key -> the sentence that says so.
+        self.not_in_data: dict[str, str] = {}
+        for key, entry in words["not_in_data"].items():
+            self.not_in_data[key] = entry["says"]
+            for p in entry["words"]:
+                self._add(p, Tag("not_in_data", key))
         for p in words["filler"]:
             self.filler.add(tuple(tokens(self.fold(p))))
         self.follow_up = {mode: sorted(ps, key=len, reverse=True) for mode, ps in words["follow_up"].items()}
