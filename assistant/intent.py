@@ -165,6 +165,29 @@ class Dates:
 
 
 @dataclass(frozen=True)
+class Period:
+    """Part of a year (a half, a quarter): signed from `start` to before `before`, among rows dated to the
+    day or month (a row known only to its year cannot be placed in a half or a quarter)."""
+
+    start: dt.date
+    before: dt.date
+    label: str  # "the first half of 2024"
+    months: str  # "January–June"
+    slot: str = "time"
+
+    @property
+    def year(self) -> int:
+        return self.start.year
+
+    def condition(self) -> exp.Expression:
+        return exp.and_(col("signed_date") >= lit(self.start), col("signed_date") < lit(self.before),
+                        col("date_precision").isin(lit("day"), lit("month")))
+
+    def words(self) -> str:
+        return f"signed in {self.label} ({self.months}; rows dated to the day or month)"
+
+
+@dataclass(frozen=True)
 class Form:
     forms: tuple[str, ...]
     slot: str = "form"
@@ -266,7 +289,7 @@ class Named:
         return f"named '{html.escape(self.phrase)}'"
 
 
-Filter = Named | Parties | Excluding | Years | YearIn | Month | Dates | Form | Topic | Scope | PartyCount | MutualDefence | Text
+Filter = Named | Parties | Excluding | Years | YearIn | Month | Dates | Period | Form | Topic | Scope | PartyCount | MutualDefence | Text
 
 OTHER_STATES = "the other states"  # restrict_label of "who else signed them?": only states that signed are rows
 SLOT_ORDER = ("country", "exclude", "time", "form", "topic", "scope", "size", "mutual", "text")

@@ -29,9 +29,11 @@ from assistant.intent import (
     Month,
     Named,
     PartyCount,
+    Period,
     Refusal,
+    Years,
 )
-from assistant.parse_time import NUMBER_WORDS, find_time
+from assistant.parse_time import NUMBER_WORDS, find_time, period
 from assistant.vocabulary import Tag, Vocabulary, tokens
 
 MAX_QUESTION = 1000
@@ -182,7 +184,7 @@ class Parser:
         mode, lowered = self._follow_cue(lowered, previous)
         self._local.following = mode in ("narrow", "replace")
         folded = self.v.fold(lowered) if lowered.strip() else ""
-        time = find_time(folded, self.v.phrases["invasion"], self.v.phrases["before_invasion"])
+        time = find_time(folded, self.v.phrases["invasion"], self.v.phrases["before_invasion"], self.v.events)
         since = re.search(r"\b(since then|after that|since that date)\b", time.text)
         if since and previous is not None and len(previous.cited) == 1:
             day = self.v.signed[previous.cited[0]]
@@ -222,6 +224,15 @@ class Parser:
             year = next(f.year for f in previous.filters if isinstance(f, Month))
             time.filters.append(Month(year, time.lone_month))
             time.clarify = []
+        if time.clarify and previous is not None and time.lone_part:  # "and in the second half?": the same year
+            year = next((f.year for f in previous.filters if isinstance(f, (Period, Month))), None) or next(
+                (f.start for f in previous.filters if isinstance(f, Years) and f.start is not None and f.start == f.end),
+                None)
+            if year:
+                time.filters.append(period(*time.lone_part, year))
+                time.clarify = []
+                time.notes = [n.replace("needs a year", f"is read in {year}, the year of the last question")
+                              for n in time.notes]
         if time.clarify:
             return Refusal("clarify", "Which year do you mean? The data runs from 2014 to September 2025.",
                            "a time that needs a year (" + "; ".join(time.notes) + ")", tuple(time.clarify))

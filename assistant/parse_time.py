@@ -10,7 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from assistant.intent import Dates, Month, YearIn, Years
+from assistant.intent import MONTHS as MONTH_NAMES
+from assistant.intent import Dates, Month, Period, YearIn, Years
 
 FIRST_YEAR, LAST_YEAR = 2014, 2025
 INVASION = dt.date(2022, 2, 24)
@@ -31,6 +32,7 @@ class TimeFound:
     notes: list[str] = field(default_factory=list)
     clarify: list[str] = field(default_factory=list)  # suggestions when the time is ambiguous
     lone_month: int = 0  # a month named without a year
+    lone_part: tuple[str, int] | None = None  # a half or quarter named without a year: ("half", 2)
     outside: str = ""  # a time wholly outside the data
     text: str = ""
 
@@ -82,11 +84,76 @@ def _month(m: re.Match, found: TimeFound):
     return Month(year, month)
 
 
-def find_time(text: str, invasion_phrases: list[str], before_invasion: list[str]) -> TimeFound:
+EVENT_BEFORE = r"(?:before|prior to|until|ahead of|preceding|pre)"
+EVENT_AFTER = r"(?:since|after|following|from|post|in the wake of|in the aftermath of|after the|since the)"
+ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+HALF = re.compile(rf"\b(?:in |during |over |for )?(?:the )?(first|second|1st|2nd|last) half(?: of)?(?: the year)?(?: (?:of )?{Y})?\b"
+                  rf"|\bh([12])(?: of)?(?: {Y})?\b")
+QUARTER = re.compile(rf"\b(?:in |during |over |for )?(?:the )?(first|second|third|fourth|1st|2nd|3rd|4th|last) quarter(?: of)?"
+                     rf"(?: the year)?(?: (?:of )?{Y})?\b|\bq([1-4])(?: of)?(?: {Y})?\b")
+
+
+def period(part: str, index: int, year: int) -> Period:
+    """A half (index 1-2) or quarter (1-4) of a year as a Period filter."""
+    size = 6 if part == "half" else 3
+    first = (index - 1) * size + 1
+    start = dt.date(year, first, 1)
+    before = dt.date(year + 1, 1, 1) if first + size > 12 else dt.date(year, first + size, 1)
+    name = {1: "first", 2: "second", 3: "third", 4: "fourth"}[index]
+    return Period(start, before, f"the {name} {part} of {year}",
+                  f"{MONTH_NAMES[first - 1]}–{MONTH_NAMES[first + size - 2]}")
+
+
+def _parts_of_year(found: TimeFound, blank) -> None:
+    for part, pattern in (("half", HALF), ("quarter", QUARTER)):
+        for m in list(pattern.finditer(found.text)):
+            word, digit, year = m[1], m[3], m[2] or m[4]
+            index = int(digit) if digit else (2 if part == "half" else 4) if word == "last" else ORDINAL[word]
+            if year:
+                found.filters.append(period(part, index, int(year)))
+            else:
+                found.lone_part = (part, index)
+                found.clarify = [f"Agreements signed in the {m[0].strip()} of {y}" for y in (2025, 2024)]
+                found.notes.append(f"'{m[0].strip()}' needs a year")
+            blank(m.span())
+
+
+def _events(found: TimeFound, events, blank) -> None:
+    """'since Brexit', 'before Finland joined NATO', 'since it joined NATO' (the state the question names)."""
+    by_key = {e.key: e for e in events}
+    for e in events:
+        for p in sorted(e.phrases, key=len, reverse=True):
+            pattern = rf"\b(?:({EVENT_BEFORE})|{EVENT_AFTER})(?: the)?[ -]{re.escape(p)}\b"
+            for m in list(re.finditer(pattern, found.text)):
+                event = e
+                if e.of_named:
+                    named = [by_key[k] for k in e.of_named if re.search(rf"\b{by_key[k].label.split()[0].lower()}\b",
+                                                                        found.text)]
+                    if len(named) != 1:
+                        found.clarify = [f"How many agreements were signed since {by_key[k].label.split(' (')[0]}?"
+                                         for k in e.of_named]
+                        found.notes.append(f"'{p}' needs the state it refers to")
+                        blank(m.span())
+                        continue
+                    event = named[0]
+                day = event.day + dt.timedelta(days=1) if event.strictly_after else event.day
+                name = event.label.split(" (")[0]
+                if m[1]:
+                    found.filters.append(Dates(before=day, label=f"before {name}"))
+                else:
+                    after = "after" if event.strictly_after else "since"
+                    found.filters.append(Dates(start=day, label=f"{after} {event.label if event.strictly_after else name}"))
+                blank(m.span())
+
+
+def find_time(text: str, invasion_phrases: list[str], before_invasion: list[str], events=()) -> TimeFound:
     found = TimeFound(text=text)
 
     def blank(span):
         found.text = found.text[: span[0]] + " " * (span[1] - span[0]) + found.text[span[1]:]
+
+    _events(found, events, blank)
+    _parts_of_year(found, blank)
 
     for phrases, build in ((before_invasion, lambda: Dates(before=INVASION, label="before the full-scale invasion")),
                            (invasion_phrases, lambda: Dates(start=INVASION, label="after the full-scale invasion"))):
@@ -130,12 +197,16 @@ def find_time(text: str, invasion_phrases: list[str], before_invasion: list[str]
         years = _years_of(f)
         if years and (years[1] < FIRST_YEAR or years[0] > LAST_YEAR):
             found.outside = "The data covers agreements signed from 2014 to September 2025."
+        if isinstance(f, Period) and f.start > dt.date(2025, 9, 30):
+            found.outside = "The data covers agreements signed from 2014 to September 2025."
         if isinstance(f, Month) and (f.year, f.month) > (2025, 9):
             found.outside = "The data covers agreements signed from 2014 to September 2025."
     return found
 
 
 def _years_of(f) -> tuple[int, int] | None:
+    if isinstance(f, Period):
+        return (f.year, f.year)
     if isinstance(f, Years):
         return (f.start or 0, f.end or 9999)
     if isinstance(f, YearIn):

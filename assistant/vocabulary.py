@@ -6,6 +6,7 @@ parser matches longest-first, plus the word lists for typo correction.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,19 @@ TOKEN = re.compile(r"(?:[^\W_]|&)+(?:['’.\-](?:[^\W_]|&)+)*\.?|%")
 class Tag:
     kind: str  # country, outside, group, form, topic, scope, mutual, agreement, dim, measure, chart, off_topic, not_in_data
     value: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    """A date named by an event ("since Brexit"); of_named: "since it joined NATO" picks one of these keys by
+    the state the question names."""
+
+    key: str
+    label: str
+    phrases: tuple[str, ...]
+    day: dt.date | None = None
+    strictly_after: bool = False
+    of_named: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,9 @@ class Vocabulary:
                 for p in phrases:
                     self._add(p, Tag(kind, value))
         self.phrases = {k: [self.fold(p) for p in words[k]] for k in ("invasion", "before_invasion")}
+        self.events = tuple(Event(key, e["label"], tuple(self.fold(p) for p in e["words"]), e.get("day"),
+                                  bool(e.get("strictly_after")), tuple(e.get("of_named", ())))
+                            for key, e in words["events"].items())
         for kind in ("mutual_defence", "agreement_words", "off_topic"):
             for p in words[kind]:
                 self._add(p, Tag(kind))
