@@ -161,7 +161,7 @@ class Parser:
     # -- entry point -------------------------------------------------------------------------
     def parse(self, question: str, previous: Intent | None = None) -> Intent | Refusal:
         self._corrections.clear()
-        text = normalise(question)
+        text = self.v.expand(normalise(question))
         if not text or not re.search(r"[^\W_]", text):
             return self._unsupported("Please type a question about the defence agreements.", "an empty question")
         if len(text) > MAX_QUESTION:

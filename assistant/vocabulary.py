@@ -63,6 +63,9 @@ class Vocabulary:
         self.codes_by_name = {c.name: c.code for c in dataset.countries}
         words = _read("vocabulary.yaml")
         self.spelling: dict[str, str] = words["spelling"]
+        self.shorthand = [(re.compile(rf"(?<![\w/]){re.escape(k)}" + (r"(?![\w/])" if k[-1].isalnum() else ""),
+                                      re.IGNORECASE), v) for k, v in sorted(words["shorthand"].items(),
+                                                                             key=lambda kv: -len(kv[0]))]
         self.templates: dict = _read("templates.yaml")
         self.suggestions: dict = _read("suggestions.yaml")
         self.lexicon: dict[tuple[str, ...], list[Tag]] = {}
@@ -72,6 +75,11 @@ class Vocabulary:
         for code, aliases in country_words["in_scope"].items():
             for alias in [self.names[code].lower(), *aliases]:
                 self._add(alias, Tag("country", code))
+        # A code in capitals ("DE", "FR") read as a one-word name of its state; "US" is outside the data.
+        self.code_words = {code: next(a for a in [self.names[code].lower(), *aliases] if " " not in a)
+                           for code, aliases in country_words["in_scope"].items()}
+        self.code_words["UK"] = "uk"
+        self.code_words["US"] = "usa"
         for name, aliases in country_words["out_of_scope"].items():
             for alias in aliases:
                 self._add(alias, Tag("outside", name))
@@ -128,6 +136,17 @@ class Vocabulary:
         self.fuzzy_targets = sorted({k[0] for k in self.lexicon if len(k) == 1 and len(k[0]) >= 4 and k[0].isalpha()}
                                     | {k[0] for k in self.filler if len(k) == 1 and len(k[0]) >= 4 and k[0].isalpha()}
                                     | {w for key in self.lexicon for w in key if len(w) >= 5 and w.isalpha()})
+
+    def expand(self, text: str) -> str:
+        """Shorthand ('w/', 'btwn', 'govt') and two-letter codes typed in capitals ('DE/FR', 'UK-FR') in words the
+        lexicon reads; a pair joined by '/' or '-' is a pair of parties ('DE/FR' = Germany with France)."""
+        for pattern, words in self.shorthand:
+            text = pattern.sub(words, text)
+        if not text.isupper():  # a question typed in capitals has no codes to tell apart
+            text = re.sub(r"\b[A-Z]{2}\b", lambda m: self.code_words.get(m[0], m[0]), text)
+        return re.sub(r"\b([^\W\d_]+)\s*(?:/|\s-\s)\s*([^\W\d_]+)\b", lambda m: f"{m[1]} with {m[2]}"
+                      if all(any(t.kind == "country" for t in self.lexicon.get((w.lower(),), [])) for w in (m[1], m[2]))
+                      else m[0], text)
 
     def _members(self, g: dict) -> tuple[str, ...]:
         if "members" in g:
