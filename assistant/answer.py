@@ -19,6 +19,7 @@ from assistant import build_sql, validate
 from assistant.charts import choose_chart  # at import: the first answer should not pay for Altair
 from assistant.errors import AssistantError
 from assistant.intent import Intent, Month, Named, Years
+from assistant.kinds import KINDS
 from assistant.parse import Parser, Refusal
 from assistant.run import Database, Result
 from assistant.vocabulary import Vocabulary
@@ -109,7 +110,8 @@ class Engine:
                            suggestions=list(parsed.suggestions))
                 return self._finish(a, start, timings), None
             intent = parsed
-            query = build_sql.build(intent)
+            kind = KINDS.get(intent.kind)
+            query = kind.sql(intent).limit(build_sql.MAX_ROWS) if kind else build_sql.build(intent)
             t = lap("build_sql", t)
             sql = validate.accept(query)
             t = lap("validate", t)
@@ -149,9 +151,13 @@ class Engine:
             columns.pop(i)
             for r in rows:
                 r.pop(i)
-        text = describe(self.vocab, intent, columns, rows, row_count)
+        kind = KINDS.get(intent.kind)
+        text = (kind.describe if kind else describe)(self.vocab, intent, columns, rows, row_count)
+        said = (kind.interpretation if kind else interpretation)(self.vocab, intent)
+        if kind and intent.notes:
+            said = said.rstrip(".") + ". Note: " + "; ".join(dict.fromkeys(intent.notes)) + "."
         suggestions = follow_ups(self.vocab, intent)
-        return Answer(question, "ok", interpretation(self.vocab, intent), text, sql, columns,
+        return Answer(question, "ok", said, text, sql, columns,
                       [[_json_value(v) for v in r] for r in rows], row_count, None, suggestions, kind=intent.kind)
 
 

@@ -317,7 +317,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
             return Refusal("unsupported", "I did not find a question about the agreements in that. "
                            "Ask, for example, about a country, a year, a kind of agreement or a topic.",
                            "I read this as something other than a question about the agreements.",
-                           tuple(v.suggestions["starter"][:4]))
+                           tuple(v.suggestions["starter"][:4]), reason="no_question")
     if kind == "detail" and not any(isinstance(x, (Text, Named)) for x in filters):
         return Refusal("clarify", "Which agreement do you mean? Name it, e.g. 'the Treaty of Nancy'.",
                        "a request for details without an agreement's name",

@@ -32,7 +32,7 @@ def where(intent: Intent, filters=None) -> exp.Expression | None:
     return exp.and_(*conditions) if conditions else None
 
 
-def _filtered(q: exp.Select, intent: Intent) -> exp.Select:
+def filtered(q: exp.Select, intent: Intent) -> exp.Select:
     """q with the intent's filters as its WHERE (the only place filters enter a query)."""
     w = where(intent)
     return q if w is None else q.where(w)
@@ -42,12 +42,12 @@ def _agreements(intent: Intent) -> exp.Select:
     columns = [f"a.{c}" for c in AGREEMENT_COLUMNS]
     if intent.kind == "detail":
         columns += ["a.summary", "a.date_precision", "a.n_parties"]
-    q = _filtered(exp.select(*columns).from_("agreements AS a"), intent)
+    q = filtered(exp.select(*columns).from_("agreements AS a"), intent)
     if intent.kind in ("first", "latest"):
         order = "a.signed_date" + (" DESC" if intent.kind == "latest" else "")
         return q.qualify(f"rank() OVER (ORDER BY {order}) <= {int(intent.n or 1)}").order_by(order, "a.agreement_id")
     # How many match, counted once in a scalar subquery, so the cited rows can stop at MAX_CITED.
-    matching = _filtered(exp.select("count(*)").from_("agreements AS a"), intent).subquery()
+    matching = filtered(exp.select("count(*)").from_("agreements AS a"), intent).subquery()
     q = q.select(exp.alias_(matching, "n_matching"))
     return q.order_by("a.signed_date DESC", "a.agreement_id")
 
@@ -60,16 +60,16 @@ def _ranked(q: exp.Select, intent: Intent, measure: str, label: str) -> exp.Sele
     return q
 
 
-def _in(column: str, codes) -> exp.Expression:
+def in_codes(column: str, codes) -> exp.Expression:
     return exp.column(*reversed(column.split("."))).isin(*[lit(c) for c in codes])
 
 
-def _per_party(intent: Intent, *extra: str, focus: bool = False) -> exp.Select:
+def per_party(intent: Intent, *extra: str, focus: bool = False) -> exp.Select:
     """The filtered agreements, one row per agreement and party: agreement_id, code, parties, *extra."""
     inner = exp.select("a.agreement_id", "a.parties", "unnest(a.parties) AS code", *extra).from_("agreements AS a")
     if focus:
         inner = inner.where(_focus(intent))
-    return _filtered(inner, intent)
+    return filtered(inner, intent)
 
 
 def _by_country(intent: Intent, counted: exp.Select, label: str, exclude=(), zeros: bool = False) -> exp.Select:
@@ -77,9 +77,9 @@ def _by_country(intent: Intent, counted: exp.Select, label: str, exclude=(), zer
     q = exp.select(f"c.name AS {label}", "c.code AS code", "coalesce(s.n, 0) AS agreements") \
         .from_("countries AS c").join(counted.subquery("s"), on="s.code = c.code", join_type="left" if zeros else "inner")
     if intent.restrict:
-        q = q.where(_in("c.code", intent.restrict))
+        q = q.where(in_codes("c.code", intent.restrict))
     if exclude:
-        q = q.where(exp.not_(_in("c.code", exclude)))
+        q = q.where(exp.not_(in_codes("c.code", exclude)))
     return _ranked(q, intent, "agreements", label) if intent.kind in ("rank", "partners") and intent.n else \
         q.order_by("agreements DESC", label)
 
@@ -87,30 +87,30 @@ def _by_country(intent: Intent, counted: exp.Select, label: str, exclude=(), zer
 def _breakdown(intent: Intent) -> exp.Select:
     dims = list(intent.dims) or ["country"]
     if dims == ["country"]:
-        counted = exp.select("s.code", "count(*) AS n").from_(_per_party(intent).subquery("s")).group_by("s.code")
+        counted = exp.select("s.code", "count(*) AS n").from_(per_party(intent).subquery("s")).group_by("s.code")
         # Zeros where the question names the candidates ("each Nordic state"), asks for the fewest, or has no filter.
         named = bool(intent.restrict) and intent.restrict_label != OTHER_STATES
         return _by_country(intent, counted, "country", zeros=named or intent.ascending or not intent.filters)
-    per_party = any(d in ("country", "region") for d in dims)
+    by_party = any(d in ("country", "region") for d in dims)
     plain = [d for d in dims if d in DIM_EXPR]
-    inner = _per_party(intent, *[f"{DIM_EXPR[d]} AS {d}" for d in plain], "a.topics") if per_party else \
-        _filtered(exp.select("a.agreement_id", "a.topics", *[f"{DIM_EXPR[d]} AS {d}" for d in plain])
+    inner = per_party(intent, *[f"{DIM_EXPR[d]} AS {d}" for d in plain], "a.topics") if by_party else \
+        filtered(exp.select("a.agreement_id", "a.topics", *[f"{DIM_EXPR[d]} AS {d}" for d in plain])
                   .from_("agreements AS a"), intent)
     if "month" in dims:
         inner = inner.where("a.date_precision IN ('day', 'month')")
-    carried = ["s.agreement_id", *[f"s.{d}" for d in plain]] + (["s.code"] if per_party else [])
+    carried = ["s.agreement_id", *[f"s.{d}" for d in plain]] + (["s.code"] if by_party else [])
     if "topic" in dims:  # a second unnest in its own layer: unnests in one SELECT would be zipped, not crossed
         inner = exp.select(*carried, "unnest(s.topics) AS topic").from_(inner.subquery("s"))
-        carried = ["s.agreement_id", *[f"s.{d}" for d in plain]] + (["s.code"] if per_party else []) + ["s.topic"]
+        carried = ["s.agreement_id", *[f"s.{d}" for d in plain]] + (["s.code"] if by_party else []) + ["s.topic"]
     outputs = {d: (f"s.{d}" if d in DIM_EXPR or d == "topic" else "c.name" if d == "country" else "c.region")
                for d in dims}
     # An agreement counts once per label; only a region can hold two parties of the same agreement.
     measure = "count(DISTINCT s.agreement_id)" if "region" in dims else "count(*)"
     q = exp.select(*[f"{outputs[d]} AS {d}" for d in dims], f"{measure} AS agreements").from_(inner.subquery("s"))
-    if per_party:
+    if by_party:
         q = q.join("countries AS c", on="c.code = s.code")
         if intent.restrict:
-            q = q.where(_in("c.code", intent.restrict))
+            q = q.where(in_codes("c.code", intent.restrict))
     q = q.group_by(*[outputs[d] for d in dims])
     if intent.kind == "rank":
         return _ranked(q, intent, "agreements", dims[0])
@@ -125,7 +125,7 @@ def _pair_rows(intent: Intent) -> exp.Select:
     """One row per agreement and pair of its parties (code_a < code_b)."""
     return exp.select("s.agreement_id", "s.code AS code_a",
                       "unnest(list_filter(s.parties, lambda x: x > s.code)) AS code_b", dialect="duckdb") \
-        .from_(_per_party(intent).subquery("s"))
+        .from_(per_party(intent).subquery("s"))
 
 
 def _pairs(intent: Intent) -> exp.Select:
@@ -135,7 +135,7 @@ def _pairs(intent: Intent) -> exp.Select:
                    "s.n AS agreements").from_(counted.subquery("s")) \
         .join("countries AS c1", on="c1.code = s.code_a").join("countries AS c2", on="c2.code = s.code_b")
     if intent.restrict:  # "each pair of Baltic states": both states of the pair in the group
-        q = q.where(exp.and_(_in("c1.code", intent.restrict), _in("c2.code", intent.restrict)))
+        q = q.where(exp.and_(in_codes("c1.code", intent.restrict), in_codes("c2.code", intent.restrict)))
     if intent.kind == "rank":
         return _ranked(q, intent, "agreements", "country_a")
     return q.order_by("agreements DESC", "country_a", "country_b")
@@ -143,12 +143,12 @@ def _pairs(intent: Intent) -> exp.Select:
 
 def _most_partners(intent: Intent) -> exp.Select:
     links = exp.select("s.code", "unnest(list_filter(s.parties, lambda x: x <> s.code)) AS partner", dialect="duckdb") \
-        .from_(_per_party(intent).subquery("s"))
+        .from_(per_party(intent).subquery("s"))
     counted = exp.select("l.code", "count(DISTINCT l.partner) AS n").from_(links.subquery("l")).group_by("l.code")
     q = exp.select("c.name AS country", "c.code AS code", "s.n AS partners") \
         .from_("countries AS c").join(counted.subquery("s"), on="s.code = c.code")
     if intent.restrict:
-        q = q.where(_in("c.code", intent.restrict))
+        q = q.where(in_codes("c.code", intent.restrict))
     return _ranked(q, intent, "partners", "country")
 
 
@@ -157,19 +157,19 @@ def _focus(intent: Intent) -> exp.Expression:
 
 
 def _partners(intent: Intent) -> exp.Select:
-    counted = exp.select("s.code", "count(*) AS n").from_(_per_party(intent, focus=True).subquery("s")) \
+    counted = exp.select("s.code", "count(*) AS n").from_(per_party(intent, focus=True).subquery("s")) \
         .group_by("s.code")
     # Partners are states with at least one agreement: "which EU states have signed with Ukraine" lists 21, not 27.
     return _by_country(intent, counted, "partner", exclude=intent.focus)
 
 
 def _never(intent: Intent) -> exp.Select:
-    partners = exp.select("s.code").from_(_per_party(intent, focus=True).subquery("s"))
+    partners = exp.select("s.code").from_(per_party(intent, focus=True).subquery("s"))
     q = exp.select("c.name AS country", "c.code AS code").from_("countries AS c") \
-        .where(exp.not_(_in("c.code", intent.focus))) \
+        .where(exp.not_(in_codes("c.code", intent.focus))) \
         .where(exp.not_(exp.In(this=exp.column("code", "c"), query=partners.subquery())))
     if intent.restrict:
-        q = q.where(_in("c.code", intent.restrict))
+        q = q.where(in_codes("c.code", intent.restrict))
     return q.order_by("country")
 
 
@@ -181,7 +181,7 @@ def _share(intent: Intent) -> exp.Select:
                                                      expression=exp.func("nullif", exp.Count(this=exp.Star()), exp.Literal.number(0))),
                                      exp.Literal.number(1)), "percent")) \
         .from_("agreements AS a")
-    q = _filtered(q, intent)
+    q = filtered(q, intent)
     return q
 
 

@@ -308,6 +308,7 @@ class Refusal:
     answer: str
     interpretation: str
     suggestions: tuple[str, ...] = ()
+    reason: str = ""  # "no_question": nothing about agreements was asked (a kind may supply the question)
 
 
 
@@ -329,6 +330,13 @@ class Intent:
     count_rows: bool = False  # "how many partners / countries": the answer is the number of rows
     share: tuple[Filter, ...] = ()  # share questions: the part whose share of `filters` is asked
     chart: str | None = None  # the user's chart override: line, bar, table, map, network, heatmap
+    # Kinds in assistant/kinds/ (one module each) keep their own settings here:
+    op: str = ""  # threshold: '>', '>=', '<', '<=', '=' on each state's count
+    value: int | None = None  # threshold: the number compared with
+    stat: str = ""  # average: 'mean' or 'median'
+    per: str = ""  # average: 'agreement' (parties per agreement), 'state' or 'year' (agreements per …)
+    linked: tuple[str, ...] = ()  # linked: states with at least one agreement with each of these …
+    unlinked: tuple[str, ...] = ()  # … and none with any of these
     notes: tuple[str, ...] = field(default=())  # readings the interpretation should state
     # What the answer to this intent showed, for follow-ups ("tell me more about it", "its agreements"):
     cited: tuple[str, ...] = ()  # agreement ids, when the answer named a few agreements

@@ -23,6 +23,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.assemble import assemble
+from assistant.edits import find_edit
+from assistant.kinds import KINDS, Context, Frame
 from assistant.intent import (
     Dates,
     Intent,
@@ -159,7 +161,7 @@ class Parser:
         return self._local.corrections
 
     # -- entry point -------------------------------------------------------------------------
-    def parse(self, question: str, previous: Intent | None = None) -> Intent | Refusal:
+    def parse(self, question: str, previous: Intent | None = None, kinds: bool = True) -> Intent | Refusal:
         self._corrections.clear()
         text = self.v.expand(normalise(question))
         if not text or not re.search(r"[^\W_]", text):
@@ -175,6 +177,16 @@ class Parser:
         share = SHARE.search(lowered)
         if share and re.search(r"\b(share|percentage|proportion|per cent|percent|fraction|ratio)\b", lowered):
             return self._share(lowered, share, previous)
+        if kinds:
+            context = Context(self.v, previous, self._countries_in, self.parse, self._scan_text, self._strip_states)
+            folded_all = self.v.fold(lowered)
+            edited = find_edit(folded_all, previous, context) if previous is not None else None
+            if edited is not None:
+                return edited
+            for kind in KINDS.values():
+                frame = kind.recognise(folded_all, context)
+                if frame is not None:
+                    return self._kind(kind, frame, context)
         quoted = [q.strip() for q in re.findall(r'"([^"]{2,60})"', lowered)]
         lowered = re.sub(r'"[^"]{2,60}"', " ", lowered)
         for m in list(MENTION.finditer(lowered)):
@@ -243,6 +255,37 @@ class Parser:
         skipped = (f"left out words that do not change the question: {', '.join(repr(w) for w in ignored)}",) \
             if ignored else ()
         return intent.with_(notes=tuple(intent.notes) + tuple(time.notes) + tuple(notes) + typos + skipped)
+
+    def _kind(self, kind, frame: Frame, context: Context) -> Intent | Refusal:
+        """A question of one of the kinds in assistant/kinds/: the kind's own words make its settings; the rest
+        of the question is read as usual for its filters, so every word is still placed or reported."""
+        previous = context.previous if frame.refers else None
+        base = self.parse(frame.rest, previous, kinds=False) if frame.rest.strip(" ?.") else Intent()
+        if isinstance(base, Refusal):
+            if base.reason != "no_question":
+                return base
+            base = Intent()
+        return kind.make(frame, base, context)
+
+    def _scan_text(self, text: str) -> _Found:
+        return self._scan(self._spelled_apostrophes(self.v.fold(text)))
+
+    def _strip_states(self, text: str) -> str:
+        words = [self._known_or_fixed(w) for w in tokens(self._spelled_apostrophes(self.v.fold(text)))]
+        kept, i = [], 0
+        while i < len(words):
+            size, tags = self._longest(words, i)
+            if tags and any(t.kind == "country" for t in tags):
+                i += size
+                continue
+            kept.append(words[i])
+            i += 1
+        return " ".join(kept)
+
+    def _countries_in(self, text: str) -> list[str]:
+        """The states a piece of text names, in order (for kinds that read several roles of states)."""
+        found = self._scan(self._spelled_apostrophes(self.v.fold(text)))
+        return list(dict.fromkeys(code for _, code in found.countries))
 
     def _share(self, text: str, share: re.Match, previous: Intent | None) -> Intent | Refusal:
         """'What share of <base> are <part>?' -> the part's share of the base, both parsed as filters."""

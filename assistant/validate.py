@@ -17,7 +17,7 @@ from assistant.errors import RefusedQuery
 TABLES = frozenset({"agreements", "countries", "agreement_parties"})
 MAX_LIMIT = 5000
 ALLOWED_FUNCTIONS = frozenset(getattr(exp, name) for name in (
-    "Count", "Sum", "Min", "Max", "Avg", "Lower", "Upper", "Round", "Nullif", "Contains", "ArrayContains",
+    "Count", "Sum", "Min", "Max", "Avg", "Median", "Lower", "Upper", "Round", "Nullif", "Contains", "ArrayContains",
     "Unnest", "Explode", "Coalesce", "Cast", "TryCast", "Month", "Year", "TimeToStr", "RowNumber", "Rank",
     "DenseRank", "Length", "ArraySize", "Abs", "If", "Case", "Extract", "StrPosition", "Concat", "ArrayAgg",
     "GroupConcat", "Anonymous", "Array", "ArrayFilter",

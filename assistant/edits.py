@@ -1,0 +1,140 @@
+"""Follow-ups as typed edits of the last Intent (SEMANTICS.md, "Follow-ups"). Each edit is one small rule:
+how it is recognised, the Intent it makes from the last one, and the sentence that says what it did.
+
+    KeepStates   "only the EU members", "which of these are in NATO?" after a list of states: those states only
+    Compare      "how does that compare with Latvia?", "vs Latvia": each state's own figure, side by side
+    Refer        "the second one", "tell me more about the third one": a row the last answer showed
+    SwapParty    "And Germany?" after a pair: the new state replaces the second party ("… instead of X": X)
+
+The older follow-up rules (narrowing, replacing a slot, "which of these", "show it per year") live in
+assemble.py; they move here one by one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from assistant.intent import Intent, Named, Parties, Refusal, ordered
+from assistant.kinds import Context
+
+STATE_ROWS = ("partners", "never", "threshold", "linked")
+ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4,
+            "5th": 4, "sixth": 5, "6th": 5, "seventh": 6, "eighth": 7, "ninth": 8, "tenth": 9, "last": -1}
+REFER = re.compile(r"^(?:and |ok |so |now |then )*(?:tell me (?:more )?about |what is |what's |whats |show me |show |"
+                   r"details (?:of|on|about) |more (?:on|about) |open |describe )?(?:the )?(?P<nth>" + "|".join(ORDINALS) +
+                   r")(?: one| agreement| row| item| entry| document)?(?: (?:of|among|in) (?:those|these|them|the list))?"
+                   r"(?: (?:please|-? ?what is it|what is it|what was it|in detail|in full))?\s*\??$")
+COMPARE = re.compile(r"\b(?:how does (?:that|this|it) compare (?:with|to)|compared? (?:with|to)|versus|vs|against|"
+                     r"(?:and|what about|how about) \w+(?: \w+)? (?:by|for) comparison|side by side with|relative to)\b")
+INSTEAD = re.compile(r"\b(?:instead of|in place of|rather than|replacing)\b")
+SWAP_CUE = re.compile(r"^(?:and|what about|how about|and what about|ok and|same for|now|then|and for)\b")
+
+
+def shows_states(intent: Intent) -> bool:
+    return intent.kind in STATE_ROWS or (intent.kind in ("rank", "breakdown") and intent.dims == ("country",))
+
+
+def _said(intent: Intent, sentence: str) -> Intent:
+    return intent.with_(notes=(sentence, *intent.notes))
+
+
+def keep_states(text: str, previous: Intent, context: Context) -> Intent | None:
+    """'only the EU members' after a list of states keeps the EU members among those states."""
+    if not shows_states(previous):
+        return None
+    found = context.scan(text)
+    if not found.groups or found.countries or found.forms or found.topics or found.scopes or found.unknown \
+            or found.dims and not re.search(r"\b(ones|members|states|countries|nations)\b", text):
+        return None
+    codes = set(previous.restrict or context.v.names)
+    labels = []
+    for _pos, key, _noun in found.groups:
+        group = context.v.groups[key]
+        codes &= set(group.members)
+        labels.append(group.label)
+    label = " and ".join(labels)
+    among = f"{previous.restrict_label} that are {label}" if previous.restrict_label else label
+    return _said(previous.with_(restrict=tuple(sorted(codes)), restrict_label=among, chart=None),
+                 f"the same states, only {label}")
+
+
+def compare(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
+    """'How does that compare with Latvia?': each state's own figure for the same question, side by side."""
+    if not COMPARE.search(text):
+        return None
+    new = context.countries(text)
+    if not new:
+        return None
+    single = [f for f in previous.filters if isinstance(f, Parties) and len(f.codes) == 1 and f.mode == "any"]
+    if previous.kind in ("count", "list") and len(single) == 1:
+        states = single[0].codes + tuple(c for c in new if c not in single[0].codes)
+        filters = tuple(f for f in previous.filters if f is not single[0])
+        intent = Intent(kind="breakdown", dims=("country",), filters=filters, restrict=tuple(sorted(states)),
+                        restrict_label=context.v.name_list(states))
+    elif previous.kind in ("breakdown", "rank") and previous.dims == ("country",) and previous.restrict \
+            and len(previous.restrict) < 10:
+        states = tuple(dict.fromkeys(previous.restrict + tuple(new)))
+        intent = previous.with_(restrict=tuple(sorted(states)), restrict_label=context.v.name_list(states), n=None)
+    elif previous.kind == "partners" and len(previous.focus) == 1:
+        states = previous.focus + tuple(c for c in new if c not in previous.focus)
+        intent = Intent(kind="rank", metric="partners", dims=("country",), filters=previous.filters,
+                        restrict=tuple(sorted(states)), restrict_label=context.v.name_list(states))
+    else:
+        names = context.v.name_list(new)
+        return Refusal("clarify", f"I can put {names} beside the last answer when it counted one state's agreements "
+                       f"or partners. Which figure for {names} would you like?",
+                       f"a comparison with {names} that the last answer cannot be set beside",
+                       (f"How many agreements did {names} sign?", f"Who are {names}'s partners?"))
+    return _said(intent, f"each state's own figure side by side: {context.v.name_list(states)}")
+
+
+def refer(text: str, previous: Intent, context: Context) -> Intent | None:
+    """'the second one': the agreement in that place among the rows the last answer showed."""
+    m = REFER.match(text.strip())
+    if not m or not previous.cited:
+        return None
+    index = ORDINALS[m["nth"]]
+    if index >= len(previous.cited):
+        return None
+    chosen = previous.cited[index]
+    return Intent(kind="detail", filters=(Named(f"the agreement shown {m['nth']} in the last answer", (chosen,)),),
+                  notes=(f"'the {m['nth']}' = {chosen}, the {m['nth']} row of the last answer",))
+
+
+def swap_party(text: str, previous: Intent, context: Context) -> Intent | None:
+    """'And Germany?' after 'What has Poland signed with France?': Poland with Germany."""
+    if not SWAP_CUE.match(text.strip()) and not INSTEAD.search(text):
+        return None
+    pairs = [f for f in previous.filters if isinstance(f, Parties) and f.mode == "all"]
+    instead = INSTEAD.search(text)
+    new = context.countries(text[: instead.start()] if instead else text)
+    if len(pairs) != 1 or len(new) != 1 or re.search(r"\bwith\b", text):
+        return None
+    found = context.scan(text)
+    if found.groups or found.forms or found.topics or found.scopes or found.unknown or found.measures or found.dims:
+        return None
+    pair = pairs[0]
+    old = context.countries(text[instead.end():]) if instead else [pair.codes[-1]]
+    order = [c for c in pair.codes if c != pair.codes[-1]] + [pair.codes[-1]]  # the order the question named them
+    if pair.label:
+        named = [c for c in context.countries(pair.label)]
+        order = named if set(named) == set(pair.codes) else order
+    if len(old) != 1 or old[0] not in order or new[0] in order:
+        return None
+    codes = tuple(new[0] if c == old[0] else c for c in order)
+    filters = ordered([f for f in previous.filters if f is not pair] +
+                      [Parties(codes, "all", context.v.name_list(codes))])
+    return _said(replace(previous, filters=filters),
+                 f"the same question with {context.v.prose_name(new[0])} in place of {context.v.prose_name(old[0])}")
+
+
+EDITS = (refer, keep_states, compare, swap_party)
+
+
+def find_edit(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
+    for edit in EDITS:
+        result = edit(text, previous, context)
+        if result is not None:
+            return result
+    return None

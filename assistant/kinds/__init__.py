@@ -1,0 +1,20 @@
+"""Question kinds, one module each: its example questions, how it is recognised, the Intent it makes,
+its SQL and its words. Adding a kind = adding a module here and listing it in KINDS.
+
+Each module has:
+    KIND         the Intent.kind it makes
+    EXAMPLES     questions it answers (its docstring says the same in prose)
+    recognise(text, context) -> Frame | None     the kind's own words found in the question
+    make(frame, base, context) -> Intent | Refusal   the Intent, from the frame and the filters of the rest
+    sql(intent) -> sqlglot Select                 the query (validated by validate.py like any other)
+    interpretation(v, intent) -> str, describe(v, intent, columns, rows, row_count) -> str
+"""
+
+from __future__ import annotations
+
+from assistant.kinds import average, largest, linked, threshold
+from assistant.kinds.frame import Context, Frame
+
+KINDS = {m.KIND: m for m in (linked, threshold, average, largest)}  # recognised in this order
+
+__all__ = ["KINDS", "Context", "Frame"]
