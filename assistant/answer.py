@@ -82,7 +82,6 @@ class Engine:
         # so that a bug can never pass as "Sorry, I could not answer that").
         self.strict = strict
         self.vocab = Vocabulary(db.dataset)
-        self.parser = Parser(self.vocab)
 
     @classmethod
     def load(cls, data_dir=None, strict: bool = False) -> Engine:
@@ -103,7 +102,7 @@ class Engine:
         question = question if isinstance(question, str) else str(question)
         try:
             t = time.perf_counter()
-            parsed = self.parser.parse(question, previous)
+            parsed = Parser(self.vocab).parse(question, previous)
             t = lap("parse", t)
             if isinstance(parsed, Refusal):
                 a = Answer(question, parsed.status, parsed.interpretation, parsed.answer,
@@ -120,6 +119,12 @@ class Engine:
             answer = self._compose(question, intent, sql, result)
             t = lap("answer", t)
             answer.chart = choose_chart(intent, result.columns, result.rows, _title(question, answer))
+            if intent.chart and answer.chart is None and (previous is None or previous.chart != intent.chart):
+                # "show that as a chart / on a map" that cannot be drawn: say so rather than ignore it.
+                view = {"map": "on a map", "line": "as a line chart", "bar": "as a bar chart", "network": "as a network",
+                        "heatmap": "as a heatmap", "table": "as a table"}.get(intent.chart, "as a chart")
+                why = "there is nothing to draw" if not result.rows else "this result has no shape that view can show"
+                answer.answer = f"I can't show this {view}: {why}. " + answer.answer
             lap("chart", t)
             return self._finish(answer, start, timings), intent
         except AssistantError as e:

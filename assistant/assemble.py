@@ -99,7 +99,11 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     # The kind of question.
     kind, metric, count_rows, focus = None, "agreements", False, ()
     named = any(isinstance(x, Named) for x in time_filters)
-    if f.has("detail") and not (f.has("first") or f.has("latest")) and (f.texts or named or not (countries or groups or dims)):
+    # "when was it signed and what kind of document is it?": one agreement just shown, in full.
+    referent = previous is not None and len(previous.cited) == 1 and \
+        re.search(r"\b(it|that one|this one|that agreement|this agreement)\b", text)
+    if f.has("detail") and not (f.has("first") or f.has("latest")) and \
+            (f.texts or named or referent or not (countries or groups or dims)):
         kind = "detail"
     elif f.has("never"):
         kind = "never"
@@ -228,7 +232,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     if forms:
         filters.append(Form(tuple(forms)))
     elif f.treaty_word and kind != "detail":
-        if not f.other_agreement_word and not ANY_KIND.search(text) and mode is None:
+        if not f.other_agreement_word and not ANY_KIND.search(text) and mode is None and not f.texts and not named:
+            # ("the Treaty of Nancy", "the Quirinal Treaty" name one agreement: no kind to ask about)
             # SEMANTICS.md: 'treaty' is a word for any agreement, but 'treaties' as a kind = strategic partnership.
             said = " ".join(w for w in f.words if w not in ("how", "many")) or "treaties"
             return Refusal(
@@ -298,7 +303,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
                           count_rows, chart, rank_least, restrict, restrict_label, notes, with_partner, text=text)
 
     if mode == "orphan" and not countries and not groups and not focus and not any(
-            isinstance(x, Parties) for x in filters):
+            isinstance(x, (Parties, Text, Named)) for x in filters):  # "Lancaster House 2.0 - when was it signed?"
         return Refusal("clarify", "Who do you mean? There is no earlier question in this conversation; name the "
                        "states or agreements, e.g. 'How many agreements did France and Germany sign together?'",
                        "a question that refers back to an earlier one, in a new conversation",
@@ -338,7 +343,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     return Intent(kind=kind, filters=ordered(filters), dims=tuple(dims[:2]), focus=focus,
                   focus_label=v.name_list(focus) if focus and len(focus) < 6 else _group_label(v, focus),
                   restrict=restrict, restrict_label=restrict_label, metric=metric, n=n,
-                  ascending=rank_least, count_rows=count_rows, chart=chart, notes=tuple(notes))
+                  ascending=rank_least and kind not in ("list", "count"), count_rows=count_rows, chart=chart, notes=tuple(notes))
 
 
 ANY_KIND = re.compile(r"\b(of (any|all) (kinds?|types?|sorts?)|any kind|all kinds|any type|whatever (kind|type))\b")

@@ -49,7 +49,7 @@ def _agreements(intent: Intent) -> exp.Select:
     # How many match, counted once in a scalar subquery, so the cited rows can stop at MAX_CITED.
     matching = filtered(exp.select("count(*)").from_("agreements AS a"), intent).subquery()
     q = q.select(exp.alias_(matching, "n_matching"))
-    return q.order_by("a.signed_date DESC", "a.agreement_id")
+    return q.order_by("a.signed_date" if intent.ascending else "a.signed_date DESC", "a.agreement_id")
 
 
 def _ranked(q: exp.Select, intent: Intent, measure: str, label: str) -> exp.Select:

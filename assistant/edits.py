@@ -5,6 +5,7 @@ how it is recognised, the Intent it makes from the last one, and the sentence th
     Compare      "how does that compare with Latvia?", "vs Latvia": each state's own figure, side by side
     Refer        "the second one", "tell me more about the third one": a row the last answer showed
     SwapParty    "And Germany?" after a pair: the new state replaces the second party ("… instead of X": X)
+    NarrowShown  "which of these include Ukraine?" after the largest / first / latest agreements: those rows only
 
 The older follow-up rules (narrowing, replacing a slot, "which of these", "show it per year") live in
 assemble.py; they move here one by one.
@@ -129,7 +130,23 @@ def swap_party(text: str, previous: Intent, context: Context) -> Intent | None:
                  f"the same question with {context.v.prose_name(new[0])} in place of {context.v.prose_name(old[0])}")
 
 
-EDITS = (refer, keep_states, compare, swap_party)
+SHOWN_REF = re.compile(r"\b(?:of|among|from|out of) (?:these|those|them)\b|\b(?:these|those|them)\b")
+
+
+def narrow_shown(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
+    """'which of these include Ukraine?' after a selection by rank (the largest, the latest three): its rows,
+    narrowed — not every agreement the filters of the last question match."""
+    if previous.kind not in ("largest", "first", "latest") or not previous.cited or not SHOWN_REF.search(text):
+        return None
+    base = context.parse(SHOWN_REF.sub(" ", text), None)
+    if isinstance(base, Refusal):
+        return None if base.reason == "no_question" else base
+    kind = base.kind if base.kind in ("count", "list") else "list"
+    filters = ordered([Named("the agreements just shown", previous.cited), *base.filters])
+    return Intent(kind=kind, filters=filters, notes=("'these' = the agreements the last answer showed", *base.notes))
+
+
+EDITS = (refer, keep_states, compare, swap_party, narrow_shown)
 
 
 def find_edit(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -74,7 +73,8 @@ MENTION = re.compile(r"\b(?:mention|mentions|mentioning|mentioned|containing the
                      r"([^\W_][\w\-]*)")
 SHARE = re.compile(r"\b(?:what |which )?(?:share|percentage|proportion|per cent|percent|fraction|ratio|part)\b")
 SHARE_VERB = re.compile(r"\b(are|were|is|was|include|includes|included|involve|involves|involved|have|has|had|contain|"
-                        r"contains|cover|covers|concern|concerns|came|come|carry|carries|feature|features|signed)\b")
+                        r"contains|cover|covers|concern|concerns|came|come|carry|carries|feature|features|deal with|deals with|"
+                        r"dealt with|address|addresses|relate to|relates to|touch on|touches on|focus on|focuses on|signed)\b")
 # "Which involve Ukraine?", "How many were bilateral?": a question that leaves out its noun leans on the last one.
 # "For a NATO summit briefing on the eastern flank, how many ...": the framing clause is not the question.
 FRAMING = re.compile(r"^\s*(for|ahead of|in preparation for|as background for|as part of|i'm preparing|i am preparing|"
@@ -83,6 +83,9 @@ FRAMING = re.compile(r"^\s*(for|ahead of|in preparation for|as background for|as
 THEN = re.compile(r"\b((that|the same) (year|period|month|date)|since then|after that|since that date)\b")
 IMPLICIT_REF = re.compile(r"^(which|what|how many)\s+(involve|involves|include|includes|concern|cover|were|are|was|is|"
                           r"have|had|mention|contain|relate|came|date)\b")
+ORDER = re.compile(r",?\s*\b(?:sorted |ordered |listed |arranged )?(?:by date,? )?(?:from )?(?:the )?(newest|latest|most recent|"
+                   r"oldest|earliest) (?:first|one first|ones first|to (?:the )?(?:oldest|newest|latest|earliest))\b"
+                   r"|,?\s*\b(?:in )?chronological(?:ly| order)\b")
 FOLLOW_START = re.compile(r"^(?:and|what about|how about|same|now|also|ok|okay|just|only|which of|of these|among|those|these|them)\b")
 
 
@@ -137,6 +140,15 @@ class _Found:
         return seen
 
 
+def _offer(text: str) -> tuple[str, ...]:
+    """The user's question, minus what could not be used, as a suggestion to click: never markup, never empty."""
+    text = re.sub(r"<[^>]*>?|[<>\"`]", " ", text)
+    text = " ".join(text.split()).strip(" ,;:-'")
+    if len(re.findall(r"[^\W\d_]{3,}", text)) < 2:
+        return ()
+    return (text[:1].upper() + text[1:],)
+
+
 def normalise(question: str) -> str:
     text = unicodedata.normalize("NFKC", question)
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
@@ -145,24 +157,15 @@ def normalise(question: str) -> str:
 
 
 class Parser:
+    """Reads one question. Made afresh for each question (it is cheap: the vocabulary is shared and read-only),
+    so what it notices on the way — the typos it corrected — belongs to that question alone."""
+
     def __init__(self, vocab: Vocabulary):
         self.v = vocab
-        self._local = threading.local()  # one parser serves every session: per-question state stays per thread
-
-    @property
-    def _following(self) -> bool:
-        return getattr(self._local, "following", False)
-
-    @property
-    def _corrections(self) -> dict[str, str]:
-        """Typos read as known words in the question being parsed (said in the interpretation)."""
-        if not hasattr(self._local, "corrections"):
-            self._local.corrections = {}
-        return self._local.corrections
+        self._corrections: dict[str, str] = {}  # typos read as known words (said in the interpretation)
 
     # -- entry point -------------------------------------------------------------------------
     def parse(self, question: str, previous: Intent | None = None, kinds: bool = True) -> Intent | Refusal:
-        self._corrections.clear()
         text = self.v.expand(normalise(question))
         if not text or not re.search(r"[^\W_]", text):
             return self._unsupported("Please type a question about the defence agreements.", "an empty question")
@@ -193,8 +196,10 @@ class Parser:
             word = m[1][:-1] if m[1].endswith("s") and not m[1].endswith("ss") and len(m[1]) > 4 else m[1]
             quoted.append(word)
             lowered = lowered[: m.start(1)] + " " * len(m[1]) + lowered[m.end(1):]
+        order = ORDER.search(lowered)  # "newest first", "oldest first": how a list is sorted, not which rows
+        if order:
+            lowered = lowered[: order.start()] + " " + lowered[order.end():]
         mode, lowered = self._follow_cue(lowered, previous)
-        self._local.following = mode in ("narrow", "replace")
         folded = self.v.fold(lowered) if lowered.strip() else ""
         time = find_time(folded, self.v.phrases["invasion"], self.v.phrases["before_invasion"], self.v.events)
         since = re.search(r"\b(since then|after that|since that date)\b", time.text)
@@ -219,8 +224,11 @@ class Parser:
                                      + self.v.scope_sentence(), f"a question about {names}, outside the data")
         if found.not_in_data:  # SEMANTICS.md: decline and say so; never answer with the condition left out
             return self._lacking(question, found.not_in_data)
-        ignored = self._ignorable(found)
-        if found.off_topic or (found.unknown and not ignored):
+        anchors = found.countries or found.groups or found.forms or found.topics or found.scopes or found.mutual \
+            or found.dims or found.texts or found.measures or found.agreement_word or time.filters or extra_filters
+        if found.unknown and not found.off_topic and anchors:  # the coverage rule: a word not placed is never dropped
+            return self._unplaced(question, found.unknown)
+        if found.off_topic or found.unknown:
             words = ", ".join(f"'{w}'" for w in dict.fromkeys(found.off_topic + found.unknown))
             return self._unsupported(
                 f"I can only answer questions about the agreements themselves (who signed what, when, in what form, "
@@ -252,9 +260,10 @@ class Parser:
         if isinstance(intent, Refusal):
             return intent
         typos = tuple(f"read '{w}' as '{f}'" for w, f in self._corrections.items())
-        skipped = (f"left out words that do not change the question: {', '.join(repr(w) for w in ignored)}",) \
-            if ignored else ()
-        return intent.with_(notes=tuple(intent.notes) + tuple(time.notes) + tuple(notes) + typos + skipped)
+        if order and intent.kind in ("list", "count"):
+            oldest = bool(order[1]) and order[1] in ("oldest", "earliest") or not order[1]
+            intent = intent.with_(kind="list", ascending=oldest)
+        return intent.with_(notes=tuple(intent.notes) + tuple(time.notes) + tuple(notes) + typos)
 
     def _kind(self, kind, frame: Frame, context: Context) -> Intent | Refusal:
         """A question of one of the kinds in assistant/kinds/: the kind's own words make its settings; the rest
@@ -300,8 +309,8 @@ class Parser:
             part_text = "signed " + part_text
         base = self.parse(base_text, None) if base_text.strip(" ?.") else None
         part = self.parse(part_text, None) if part_text.strip(" ?.") else None
-        for p in (base, part):
-            if isinstance(p, Refusal) and p.status == "unsupported" and "did not find" not in p.answer:
+        for p in (base, part):  # a half that cannot be read makes the whole share unreadable: never drop it
+            if isinstance(p, Refusal) and p.reason != "no_question":
                 return p
         base_filters = base.filters if isinstance(base, Intent) else ()
         part_filters = part.filters if isinstance(part, Intent) else ()
@@ -317,24 +326,6 @@ class Parser:
                            ("What share of agreements are bilateral?", "What percentage of agreements involve Germany?"))
         notes = tuple(n for p in (base, part) if isinstance(p, Intent) for n in p.notes)
         return Intent(kind="share", filters=base_filters, share=part_filters, notes=notes)
-
-    STRONG = ("count", "list", "rank_most", "rank_least", "partners", "never", "first", "latest", "share", "detail",
-              "connected")
-
-    def _ignorable(self, found: _Found) -> list[str]:
-        """Unknown words that can be left out: the question is plainly about agreements (an agreement word or a
-        question of ours), they are few, and none is a topic word of the data (those become title/summary
-        searches when asked 'about' them, see _scan). Otherwise the question is declined."""
-        if not found.unknown:
-            return []
-        strong = found.agreement_word or any(m in self.STRONG for _, m in found.measures) or \
-            (self._following and bool(found.dims or found.charts))
-        anchors = found.countries or found.groups or found.forms or found.topics or found.scopes or found.mutual \
-            or found.dims or found.texts or found.measures
-        content = [w for w in found.words if (w,) not in self.v.filler]
-        if strong and anchors and len(found.unknown) <= max(2, len(content) // 2):
-            return list(dict.fromkeys(found.unknown))
-        return []
 
     COUNTABLE = {"defence", "security", "military", "joint", "formal", "new", "signed", "different", "distinct",
                  "separate", "individual", "such", "more", "times", "of", "in", "did", "do", "does", "were", "are", "was",
@@ -382,6 +373,23 @@ class Parser:
         return None
 
     # -- steps -------------------------------------------------------------------------------
+    def _unplaced(self, question: str, unknown: list[str]) -> Refusal:
+        """Words no rule places (PRECISE: answer only what maps completely): ask back, naming them, and offer the
+        question without them for the user to choose knowingly."""
+        words = list(dict.fromkeys(unknown))
+        said = ", ".join(f"'{w}'" for w in words)
+        without = question
+        for w in words:
+            without = re.sub(rf"(?i)(?<![\w-]){re.escape(w)}(?![\w-])", " ", without)
+        offer = _offer(without)
+        what = "that word" if len(words) == 1 else "those words"
+        return Refusal("clarify",
+                       f"I don't know what {said} means here, so I haven't answered: it is not a state, group, form, "
+                       f"topic, date or a word from any agreement's title or summary. "
+                       + (f"Without {what}, the question reads: '{offer[0]}'. Is that what you mean?" if offer else
+                          "Could you say it another way?"),
+                       f"a question with {said}, which I could not place", offer + tuple(self.v.suggestions["starter"][:2]))
+
     def _lacking(self, question: str, lacking: list[tuple[str, str]]) -> Refusal:
         """A question that depends on an attribute the data does not hold: say which and why, and offer the
         question without it (which the user may choose knowingly)."""
@@ -390,8 +398,7 @@ class Parser:
         without = question
         for _, w in lacking:
             without = re.sub(rf"(?i)\b(still |currently |not |no longer )?{re.escape(w)}\b", " ", without)
-        without = " ".join(without.split()).strip(" ,;")
-        offer = (without[:1].upper() + without[1:],) if re.search(r"[^\W_]{3}", without) else ()
+        offer = _offer(without)
         return Refusal("unsupported",
                        f"{'; '.join(reasons)}, so I can't answer a question that depends on {said}. The data records "
                        "which states signed which agreements, when, in what form and on what topics.",
@@ -477,7 +484,8 @@ class Parser:
                 continue
             if word in self.v.title_words:  # a distinctive word of some title: "cv90", "aachen"
                 found.texts.append(word)
-            elif (i > 0 and words[i - 1] in ABOUT) or (i + 1 < len(words) and words[i + 1] in SUBJECT_NOUNS):
+            elif ((i > 0 and words[i - 1] in ABOUT) or (i + 1 < len(words) and words[i + 1] in SUBJECT_NOUNS)) \
+                    and _stem(word) in self.v.summary_stems:
                 # A subject we can only search for ("about drones", "hypersonic missiles", "space deals"):
                 # a title/summary search, which may truly find none; never silently left out.
                 found.texts.append(_stem(word))

@@ -137,6 +137,12 @@ def _events(found: TimeFound, events, blank) -> None:
                         continue
                     event = named[0]
                 day = event.day + dt.timedelta(days=1) if event.strictly_after else event.day
+                state = event.label.split()[0].lower()
+                if event.who and not e.of_named and not re.search(rf"\b{state}\b", found.text[: m.start()] +
+                                                                   found.text[m.end():]):
+                    # "Since Sweden joined NATO, how many has it signed?": 'it' is the state the event names.
+                    found.text = re.sub(r"\b(it|its|it's|they|their)\b", lambda x: state + ("'s" if x[0] in
+                                        ("its", "it's", "their") else ""), found.text, count=1)
                 name = event.label.split(" (")[0]
                 if m[1]:
                     found.filters.append(Dates(before=day, label=f"before {name}"))

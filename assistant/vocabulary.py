@@ -1,4 +1,4 @@
-"""Countries, groups, synonyms and templates from prompts/: the only place that reads rule files.
+"""Countries, groups, synonyms and templates from prompts/<language>/: the only place that reads rule files.
 
 It turns the YAML into one phrase lexicon (a tuple of words -> the tags it carries) that the
 parser matches longest-first, plus the word lists for typo correction.
@@ -16,6 +16,7 @@ import yaml
 from assistant.data import Country, Dataset
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+LANGUAGE = "en"  # one folder of rules per language: prompts/en/ (another language is another folder beside it)
 TOKEN = re.compile(r"(?:[^\W_]|&)+(?:['’.\-](?:[^\W_]|&)+)*\.?|%")
 
 
@@ -36,6 +37,7 @@ class Event:
     day: dt.date | None = None
     strictly_after: bool = False
     of_named: tuple[str, ...] = ()
+    who: str = ""  # the state the event is about ("since Sweden joined NATO, how many has it signed?")
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,8 @@ def tokens(text: str) -> list[str]:
     return [t.rstrip(".") if t.count(".") == 1 and t.endswith(".") else t for t in TOKEN.findall(text)]
 
 
-def _read(name: str) -> dict:
-    with open(PROMPTS_DIR / name, encoding="utf-8") as f:
+def _read(name: str, language: str = LANGUAGE) -> dict:
+    with open(PROMPTS_DIR / language / name, encoding="utf-8") as f:
         return yaml.safe_load(f)
 
 
@@ -97,7 +99,7 @@ class Vocabulary:
                     self._add(p, Tag(kind, value))
         self.phrases = {k: [self.fold(p) for p in words[k]] for k in ("invasion", "before_invasion")}
         self.events = tuple(Event(key, e["label"], tuple(self.fold(p) for p in e["words"]), e.get("day"),
-                                  bool(e.get("strictly_after")), tuple(e.get("of_named", ())))
+                                  bool(e.get("strictly_after")), tuple(e.get("of_named", ())), e.get("who", ""))
                             for key, e in words["events"].items())
         for kind in ("mutual_defence", "agreement_words", "off_topic"):
             for p in words[kind]:
@@ -131,10 +133,13 @@ class Vocabulary:
         self.title_runs = {" ".join(ws[i:j]) for t in self.titles for ws in [t.split()]
                            for i in range(len(ws)) for j in range(i + 2, len(ws) + 1)}
         self.signed = {a.agreement_id: a.signed_date for a in dataset.agreements}
+        # Filler words a typo must not become: they would silently vanish ("fewer" is not "newer").
+        self.never_fix_to = {"newer", "older", "fewer", "lower", "later", "earlier", "never", "ever", "every", "other"}
         self.first_words = {"may", "march"}  # real words that are also month names, never "corrected"
         # Single words worth correcting typos towards (short words are too easy to mistake).
         self.fuzzy_targets = sorted({k[0] for k in self.lexicon if len(k) == 1 and len(k[0]) >= 4 and k[0].isalpha()}
-                                    | {k[0] for k in self.filler if len(k) == 1 and len(k[0]) >= 4 and k[0].isalpha()}
+                                    | ({k[0] for k in self.filler if len(k) == 1 and len(k[0]) >= 4 and k[0].isalpha()}
+                                       - self.never_fix_to)
                                     | {w for key in self.lexicon for w in key if len(w) >= 5 and w.isalpha()})
 
     def expand(self, text: str) -> str:

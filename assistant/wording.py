@@ -1,4 +1,4 @@
-"""Plain words for an intent (the interpretation) and for its result (the answer), from prompts/templates.yaml."""
+"""Plain words for an intent (the interpretation) and for its result (the answer), from prompts/en/templates.yaml."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ def interpretation(v, intent: Intent) -> str:
         n_agreements="agreement" if n == 1 else f"{n} agreements", focus=_focus(v, intent) if intent.focus else "",
         top=("top " + str(n)) if n > 1 else "", most="fewest" if intent.ascending else "most",
         ties=ties, restrict=restrict, part=filter_words(v, intent, intent.share),
+        order="oldest first" if intent.ascending else "newest first",
     )
     if intent.kind == "rank":
         key = "rank_partners" if intent.metric == "partners" else "rank"
@@ -87,7 +88,9 @@ def describe(v, intent: Intent, columns: list[str], rows: list[list], row_count:
         if not rows:
             return f"There are no agreements {fw} in the data."
         newest = rows[0]
-        return (f"{_plural(row_count)} {fw}. The most recent is {newest[col['title']]} "
+        which = "oldest" if intent.ascending else "most recent"
+        shown = shown.replace("most recent", "oldest") if intent.ascending else shown
+        return (f"{_plural(row_count)} {fw}. The {which} is {newest[col['title']]} "
                 f"({newest[col['signed_date']]}, {_names(v, newest[col['parties']])}).{shown}")
     if k in ("first", "latest"):
         if not rows:

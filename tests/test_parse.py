@@ -5,12 +5,12 @@ import datetime as dt
 import pytest
 
 from assistant.intent import Dates, Form, MutualDefence, Parties, Scope, Text, Topic, Years
-from assistant.parse import Refusal
+from assistant.parse import Parser, Refusal
 
 
 @pytest.fixture(scope="module")
 def parse(engine):
-    return lambda q, prev=None: engine.parser.parse(q, prev)
+    return lambda q, prev=None: Parser(engine.vocab).parse(q, prev)
 
 
 READINGS = [
