@@ -302,6 +302,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         return _follow_up(previous, mode, kind if has_own_kind else None, filters, focus, dims, n, metric,
                           count_rows, chart, rank_least, restrict, restrict_label, notes, with_partner, text=text)
 
+    if mode == "orphan" and f.has("each") and (countries or groups):
+        mode = None  # "For each V4 country, how many has it signed?": 'it' is each of them
     if mode == "orphan" and not countries and not groups and not focus and not any(
             isinstance(x, (Parties, Text, Named)) for x in filters):  # "Lancaster House 2.0 - when was it signed?"
         return Refusal("clarify", "Who do you mean? There is no earlier question in this conversation; name the "
@@ -368,6 +370,7 @@ def _group_label(v, codes):
 
 
 NARROW_ADDS = ("country", "text", "topic")
+OF_THOSE = re.compile(r"\b(?:of|among|from|out of) (?:those|these|them)\b")
 
 
 def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_rows, chart, ascending,
@@ -408,7 +411,8 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
             # "How about Greece?" after "the neutral states ... involving France": Greece takes France's place.
             merged = [g for g in merged if g is not states[-1]] + [f]
             continue
-        if mode == "narrow" and f.slot in NARROW_ADDS:
+        if mode == "narrow" and (f.slot in NARROW_ADDS or f.slot == "time" and OF_THOSE.search(text)):
+            # "how many of those came after the invasion?": both times hold (of the rows just counted)
             same = [g for g in merged if isinstance(g, Parties) and isinstance(f, Parties) and g.codes == f.codes]
             merged = [g for g in merged if g not in same] + [f]
         else:

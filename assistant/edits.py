@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.intent import Intent, Named, Parties, Refusal, ordered
+from assistant.intent import Intent, Named, Parties, Refusal, YearIn, Years, ordered
 from assistant.kinds import Context
 
 STATE_ROWS = ("partners", "never", "threshold", "linked")
@@ -45,28 +45,45 @@ def keep_states(text: str, previous: Intent, context: Context) -> Intent | None:
     if not shows_states(previous):
         return None
     found = context.scan(text)
+    if any(m != "list" for _, m in found.measures) or re.search(r"\d", text):
+        return None  # "top 3 Southern European states by …" asks a new question; "which of these are in NATO?" narrows
     if not found.groups or found.countries or found.forms or found.topics or found.scopes or found.unknown \
             or found.dims and not re.search(r"\b(ones|members|states|countries|nations)\b", text):
         return None
-    codes = set(previous.restrict or context.v.names)
+    members = set(context.v.names)
     labels = []
     for _pos, key, _noun in found.groups:
         group = context.v.groups[key]
-        codes &= set(group.members)
+        members &= set(group.members)
         labels.append(group.label)
     label = " and ".join(labels)
+    codes = set(previous.restrict or context.v.names) & members
     among = f"{previous.restrict_label} that are {label}" if previous.restrict_label else label
+    if not codes or SWAP_CUE.match(text.strip()):
+        # "and which of the Baltic states?" after the Nordic ones: the group takes the place of the last one
+        codes, among = members, label
     return _said(previous.with_(restrict=tuple(sorted(codes)), restrict_label=among, chart=None),
                  f"the same states, only {label}")
 
 
-def compare(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
-    """'How does that compare with Latvia?': each state's own figure for the same question, side by side."""
+def compare(text: str, previous: Intent | None, context: Context) -> Intent | Refusal | None:
+    """'How does that compare with Latvia?': each state's own figure for the same question, side by side.
+    'How does Cyprus's total compare with Malta's?' names both: each one's agreements (with the question's filters)."""
     if not COMPARE.search(text):
         return None
     new = context.countries(text)
-    if not new:
+    if len(new) >= 2 and not re.search(r"\b(that|this|it|those|these)\b", text):
+        base = context.parse(COMPARE.sub(" ", context.strip_states(text)), None)
+        if isinstance(base, Refusal) and base.reason != "no_question":
+            return base
+        filters = base.filters if isinstance(base, Intent) else ()
+        return _said(Intent(kind="breakdown", dims=("country",), filters=filters, restrict=tuple(sorted(new)),
+                            restrict_label=context.v.name_list(new)),
+                     f"each state's own figure side by side: {context.v.name_list(new)}")
+    if previous is None:
         return None
+    if not new:
+        return _compare_years(text, previous, context)
     single = [f for f in previous.filters if isinstance(f, Parties) and len(f.codes) == 1 and f.mode == "any"]
     if previous.kind in ("count", "list") and len(single) == 1:
         states = single[0].codes + tuple(c for c in new if c not in single[0].codes)
@@ -88,6 +105,18 @@ def compare(text: str, previous: Intent, context: Context) -> Intent | Refusal |
                        f"a comparison with {names} that the last answer cannot be set beside",
                        (f"How many agreements did {names} sign?", f"Who are {names}'s partners?"))
     return _said(intent, f"each state's own figure side by side: {context.v.name_list(states)}")
+
+
+def _compare_years(text: str, previous: Intent, context: Context) -> Intent | None:
+    """'how does that compare with 2024?' after a question about 2021: both years side by side."""
+    years = [int(y) for y in re.findall(r"\b(20[12]\d)\b", text)]
+    one = [f for f in previous.filters if isinstance(f, Years) and f.start is not None and f.start == f.end]
+    if not years or len(one) != 1 or previous.kind not in ("count", "list"):
+        return None
+    span = tuple(sorted({one[0].start, *years}))
+    filters = ordered([f for f in previous.filters if f is not one[0]] + [YearIn(span)])
+    return _said(Intent(kind="breakdown", dims=("year",), filters=filters),
+                 "each year's own figure side by side: " + ", ".join(map(str, span)))
 
 
 def refer(text: str, previous: Intent, context: Context) -> Intent | None:
@@ -149,7 +178,9 @@ def narrow_shown(text: str, previous: Intent, context: Context) -> Intent | Refu
 EDITS = (refer, keep_states, compare, swap_party, narrow_shown)
 
 
-def find_edit(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
+def find_edit(text: str, previous: Intent | None, context: Context) -> Intent | Refusal | None:
+    if previous is None:  # only a comparison naming its own states reads without a last question
+        return compare(text, None, context)
     for edit in EDITS:
         result = edit(text, previous, context)
         if result is not None:

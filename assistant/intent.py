@@ -159,6 +159,10 @@ class Dates:
         return exp.and_(*parts)
 
     def words(self) -> str:
+        if self.start and self.before:
+            last = self.before - dt.timedelta(days=1)
+            return f"signed {self.label} (from {self.start.day} {MONTHS[self.start.month - 1]} {self.start.year} to " \
+                   f"{last.day} {MONTHS[last.month - 1]} {last.year})"
         if self.start:
             return f"signed {self.label} (on or after {self.start.day} {MONTHS[self.start.month - 1]} {self.start.year})"
         return f"signed {self.label} (before {self.before.day} {MONTHS[self.before.month - 1]} {self.before.year})"

@@ -31,6 +31,7 @@ from assistant.intent import (
     Named,
     PartyCount,
     Period,
+    ordered,
     Refusal,
     Years,
 )
@@ -77,7 +78,7 @@ SHARE_VERB = re.compile(r"\b(are|were|is|was|include|includes|included|involve|i
                         r"dealt with|address|addresses|relate to|relates to|touch on|touches on|focus on|focuses on|signed)\b")
 # "Which involve Ukraine?", "How many were bilateral?": a question that leaves out its noun leans on the last one.
 # "For a NATO summit briefing on the eastern flank, how many ...": the framing clause is not the question.
-FRAMING = re.compile(r"^\s*(for|ahead of|in preparation for|as background for|as part of|i'm preparing|i am preparing|"
+FRAMING = re.compile(r"^\s*(for(?! each| every| all\b| both| which| what| how)|ahead of|in preparation for|as background for|as part of|i'm preparing|i am preparing|"
                      r"i'm writing|i am writing)\b[^,?]{0,90},\s*(?=\S)")
 # "that year", "since then": the time of the last question or answer.
 THEN = re.compile(r"\b((that|the same) (year|period|month|date)|since then|after that|since that date)\b")
@@ -86,6 +87,16 @@ IMPLICIT_REF = re.compile(r"^(which|what|how many)\s+(involve|involves|include|i
 ORDER = re.compile(r",?\s*\b(?:sorted |ordered |listed |arranged )?(?:by date,? )?(?:from )?(?:the )?(newest|latest|most recent|"
                    r"oldest|earliest) (?:first|one first|ones first|to (?:the )?(?:oldest|newest|latest|earliest))\b"
                    r"|,?\s*\b(?:in )?chronological(?:ly| order)\b")
+SAME_SHARE = re.compile(r"^\s*(?:and |ok |so |what about |how about |now )*(?:the )?(?:same|that) ?(?:share|percentage|"
+                        r"proportion|figure|ratio)?\b|^\s*(?:and|what about|how about)\b")
+DISCOURSE = re.compile(r"^(?:(?:ok|okay|right|fine|good|thanks|thank you|great|alright|so|now|then|next)\b\s*)+")
+# A question with its own measure, agreement noun and subject: complete in itself.
+COMPLETE = re.compile(r"^(?:how many|which|what|list|show|give|name|who)\b(?!.*\b(?:them|these|those|they|it|its|that one|"
+                      r"the same|there)\b).*\b(?:agreements?|deals?|pacts?|accords?|treaties|partners)\b")
+FRESH = re.compile(r"^\s*(?:ok[,.]? |okay[,.]? |right[,.]? |now[,.]? )?(?:new topic|new question|different question|another question|"
+                   r"switching (?:topics?|subjects?)|switch(?:ing)? to something else|changing (?:the )?(?:topic|subject)|"
+                   r"change of (?:topic|subject)|moving on|on another (?:note|topic)|unrelated(?: question)?|separately)"
+                   r"\s*[-:,.;–]*\s*")
 FOLLOW_START = re.compile(r"^(?:and|what about|how about|same|now|also|ok|okay|just|only|which of|of these|among|those|these|them)\b")
 
 
@@ -177,13 +188,16 @@ class Parser:
                                      "the chat. Try asking, for example, 'How many agreements were signed in 2024?'",
                                      "SQL or a command, which is never run")
         lowered = FRAMING.sub("", text.lower().replace("%", " per cent "), count=1)
+        fresh = FRESH.search(lowered)
+        if fresh:  # "New topic - …", "Switching topics: …": a new question, whatever came before
+            lowered, previous = (lowered[: fresh.start()] + " " + lowered[fresh.end():]).strip(), None
         share = SHARE.search(lowered)
         if share and re.search(r"\b(share|percentage|proportion|per cent|percent|fraction|ratio)\b", lowered):
             return self._share(lowered, share, previous)
         if kinds:
             context = Context(self.v, previous, self._countries_in, self.parse, self._scan_text, self._strip_states)
             folded_all = self.v.fold(lowered)
-            edited = find_edit(folded_all, previous, context) if previous is not None else None
+            edited = find_edit(folded_all, previous, context)
             if edited is not None:
                 return edited
             for kind in KINDS.values():
@@ -193,6 +207,10 @@ class Parser:
         quoted = [q.strip() for q in re.findall(r'"([^"]{2,60})"', lowered)]
         lowered = re.sub(r'"[^"]{2,60}"', " ", lowered)
         for m in list(MENTION.finditer(lowered)):
+            after = tuple(tokens(self.v.fold(lowered[m.start(1):]))[:4])
+            if any(len(after) >= k and after[:k] in self.v.lexicon for k in (2, 3, 4)) or any(
+                    t.kind in ("form", "mutual_defence", "country", "group") for t in self.v.lexicon.get(after[:1], [])):
+                continue  # "mention military mobility": a phrase the data records, not a word to search for
             word = m[1][:-1] if m[1].endswith("s") and not m[1].endswith("ss") and len(m[1]) > 4 else m[1]
             quoted.append(word)
             lowered = lowered[: m.start(1)] + " " * len(m[1]) + lowered[m.end(1):]
@@ -201,7 +219,8 @@ class Parser:
             lowered = lowered[: order.start()] + " " + lowered[order.end():]
         mode, lowered = self._follow_cue(lowered, previous)
         folded = self.v.fold(lowered) if lowered.strip() else ""
-        time = find_time(folded, self.v.phrases["invasion"], self.v.phrases["before_invasion"], self.v.events)
+        time = find_time(folded, self.v.phrases["invasion"], self.v.phrases["before_invasion"], self.v.events,
+                         self.v.periods)
         since = re.search(r"\b(since then|after that|since that date)\b", time.text)
         if since and previous is not None and len(previous.cited) == 1:
             day = self.v.signed[previous.cited[0]]
@@ -298,6 +317,17 @@ class Parser:
 
     def _share(self, text: str, share: re.Match, previous: Intent | None) -> Intent | Refusal:
         """'What share of <base> are <part>?' -> the part's share of the base, both parsed as filters."""
+        if previous is not None and previous.kind == "share" and SAME_SHARE.match(text):
+            # "same share for 2024?": the last share, with the base's filters of the same kind replaced
+            rest = SAME_SHARE.sub(" ", text, count=1)
+            rest = SHARE.sub(" ", rest)
+            edit = self.parse(rest, None, kinds=False) if rest.strip(" ?.") else None
+            if isinstance(edit, Refusal) and edit.reason != "no_question":
+                return edit
+            new = edit.filters if isinstance(edit, Intent) else ()
+            slots = {f.slot for f in new}
+            return previous.with_(filters=ordered([f for f in previous.filters if f.slot not in slots] + list(new)),
+                                  notes=("the same share, for " + "; ".join(f.words() for f in new),) if new else ())
         before, after = text[: share.start()], text[share.end():]
         verbs = list(SHARE_VERB.finditer(after))
         verb = verbs[-1] if verbs else None
@@ -414,6 +444,10 @@ class Parser:
                 re.search(r"\b(they|them|these|those|the two|both of them|the same|it|its)\b", text)
             return ("orphan" if orphan else None), text
         stripped = " ".join(re.sub(r"[^\w\s'\-]", " ", text).split())  # "OK. Then with Ukraine?" -> "ok then with ukraine"
+        if DISCOURSE.match(stripped) and COMPLETE.search(DISCOURSE.sub("", stripped)):
+            # "OK. How many agreements has each Baltic state signed since …?": a whole new question after a
+            # word that only keeps the conversation going; it starts afresh (SEMANTICS.md, follow-ups).
+            return None, DISCOURSE.sub("", stripped)
         for mode in ("narrow", "replace"):
             for cue in self.v.follow_up[mode]:
                 if stripped == cue or stripped.startswith(cue + " "):
@@ -502,7 +536,8 @@ class Parser:
             if (w,) not in self.v.lexicon and len(parts) > 1 and \
                     all(any(t.kind == "country" for t in self.v.lexicon.get((p,), [])) for p in parts):
                 out += " with ".join(parts).split()
-            elif len(parts) > 1 and not self._known(w) and all(self._known(p) for p in parts):
+            elif len(parts) > 1 and (w,) not in self.v.lexicon and (w,) not in self.v.filler \
+                    and w not in self.v.title_words and all(self._known(p) for p in parts):
                 out += parts
             else:
                 out.append(w)

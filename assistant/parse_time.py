@@ -152,11 +152,17 @@ def _events(found: TimeFound, events, blank) -> None:
                 blank(m.span())
 
 
-def find_time(text: str, invasion_phrases: list[str], before_invasion: list[str], events=()) -> TimeFound:
+def find_time(text: str, invasion_phrases: list[str], before_invasion: list[str], events=(), periods=()) -> TimeFound:
     found = TimeFound(text=text)
 
     def blank(span):
         found.text = found.text[: span[0]] + " " * (span[1] - span[0]) + found.text[span[1]:]
+
+    for phrases, start, before, label in periods:  # "in the brief's period"
+        for p in sorted(phrases, key=len, reverse=True):
+            for m in list(re.finditer(rf"(?<![\w]){re.escape(p)}(?![\w])", found.text)):
+                found.filters.append(Dates(start=start, before=before, label=label))
+                blank(m.span())
 
     _events(found, events, blank)
     _parts_of_year(found, blank)

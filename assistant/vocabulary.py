@@ -65,7 +65,7 @@ class Vocabulary:
         self.codes_by_name = {c.name: c.code for c in dataset.countries}
         words = _read("vocabulary.yaml")
         self.spelling: dict[str, str] = words["spelling"]
-        self.shorthand = [(re.compile(rf"(?<![\w/]){re.escape(k)}" + (r"(?![\w/])" if k[-1].isalnum() else ""),
+        self.shorthand = [(re.compile(rf"(?<![\w/&]){re.escape(k)}" + (r"(?![\w/&])" if k[-1].isalnum() else ""),
                                       re.IGNORECASE), v) for k, v in sorted(words["shorthand"].items(),
                                                                              key=lambda kv: -len(kv[0]))]
         self.templates: dict = _read("templates.yaml")
@@ -98,6 +98,8 @@ class Vocabulary:
                 for p in phrases:
                     self._add(p, Tag(kind, value))
         self.phrases = {k: [self.fold(p) for p in words[k]] for k in ("invasion", "before_invasion")}
+        self.periods = tuple((tuple(self.fold(p) for p in e["words"]), e["start"], e["before"], e["label"])
+                             for e in words["periods"].values())
         self.events = tuple(Event(key, e["label"], tuple(self.fold(p) for p in e["words"]), e.get("day"),
                                   bool(e.get("strictly_after")), tuple(e.get("of_named", ())), e.get("who", ""))
                             for key, e in words["events"].items())
@@ -149,6 +151,10 @@ class Vocabulary:
             text = pattern.sub(words, text)
         if not text.isupper():  # a question typed in capitals has no codes to tell apart
             text = re.sub(r"\b[A-Z]{2}\b", lambda m: self.code_words.get(m[0], m[0]), text)
+        # "pl-ua", "fr/de": two codes joined, in any case, are a pair of states.
+        text = re.sub(r"\b([A-Za-z]{2})[-/]([A-Za-z]{2})\b", lambda m: f"{self.code_words[m[1].upper()]} with "
+                      f"{self.code_words[m[2].upper()]}" if m[1].upper() in self.code_words and
+                      m[2].upper() in self.code_words else m[0], text)
         return re.sub(r"\b([^\W\d_]+)\s*(?:/|\s-\s)\s*([^\W\d_]+)\b", lambda m: f"{m[1]} with {m[2]}"
                       if all(any(t.kind == "country" for t in self.lexicon.get((w.lower(),), [])) for w in (m[1], m[2]))
                       else m[0], text)

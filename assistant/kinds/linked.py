@@ -40,9 +40,15 @@ def recognise(text: str, context: Context) -> Frame | None:
         return None
     left, right = (text[: split.start()], text[split.end():]) if split else (text, "")
     linked, unlinked = context.countries(left), context.countries(right)
+    if not linked and previous is not None and re.search(r"\b(both of them|them both|the two|these two|those two|each of "
+                                                         r"them|both)\b", left):
+        # "Which states are linked to both of them?": the pair the last question named
+        pair = next((f.codes for f in previous.filters if isinstance(f, Parties) and f.mode == "all"), ())
+        linked = list(pair or previous.cited_states)
     if split is None and len(linked) < 2 or split is not None and not (linked and unlinked):
         return None
     rest = context.strip_states(text[: split.start()] + " " + text[split.end():] if split else text)
+    rest = re.sub(r"\b(both of them|them both|the two|these two|those two|each of them)\b", " ", rest)
     rest = " ".join(re.sub(r"\b(both|each of|all of|as well as|and|with|to|linked|connected|tied)\b", " ", rest).split())
     return Frame(KIND, rest, {"linked": tuple(linked), "unlinked": tuple(unlinked)})
 
