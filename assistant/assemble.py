@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from assistant.kinds.names import KINDS
 from assistant.intent import (
     OTHER_STATES,
     Excluding,
@@ -103,7 +104,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     referent = previous is not None and len(previous.cited) == 1 and \
         re.search(r"\b(it|that one|this one|that agreement|this agreement)\b", text)
     if f.has("detail") and not (f.has("first") or f.has("latest")) and \
-            (f.texts or named or referent or not (countries or groups or dims)):
+            (f.texts or named or referent or not (countries or groups or dims)) or \
+            referent and dims and "country" not in dims:  # "what topics does it cover?": the agreement in full
         kind = "detail"
     elif f.has("never"):
         kind = "never"
@@ -297,6 +299,12 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         return Intent(kind="detail", filters=(Named("the agreement just shown", previous.cited),), notes=tuple(notes))
     elliptic = not has_own_kind and not f.agreement_word and (filters or chart or focus)  # "Italy?", "In 2021?"
     elliptic = elliptic or (dims and not filters and not f.agreement_word and not f.has("count"))  # "per year"
+    if previous is not None and previous.kind in KINDS and mode and not dims and not any(
+            m in ("count", "rank_most", "rank_least", "each", "partners", "never", "first", "latest", "share")
+            for _, m in f.measures):
+        # "What about just the Polish agreements since the invasion?" after an average: the same kind, new filters
+        has_own_kind, elliptic = False, True
+        kind = None
     if previous is not None and (mode or elliptic):
         with_partner = bool(countries) and "with" in f.words[:min(p for p, c in f.countries)] if f.countries else False
         return _follow_up(previous, mode, kind if has_own_kind else None, filters, focus, dims, n, metric,

@@ -26,7 +26,9 @@ REFER = re.compile(r"^(?:and |ok |so |now |then )*(?:tell me (?:more )?about |wh
                    r"details (?:of|on|about) |more (?:on|about) |open |describe )?(?:the )?(?P<nth>" + "|".join(ORDINALS) +
                    r")(?: one| agreement| row| item| entry| document)?(?: (?:of|among|in) (?:those|these|them|the list))?"
                    r"(?: (?:please|-? ?what is it|what is it|what was it|in detail|in full))?\s*\??$")
-COMPARE = re.compile(r"\b(?:how does (?:that|this|it) compare (?:with|to)|compared? (?:with|to)|versus|vs|against|"
+REFER_THEN = re.compile(r"^(?:and |ok |so )*(?:the )?(?P<nth>" + "|".join(ORDINALS) + r")(?: one| agreement| row)?"
+                        r"\s*[:,\-–]?\s*(?P<rest>.*\b(?:it|its|that one|this one)\b.*)$")
+COMPARE = re.compile(r"^(?:please )?compare\b(?=.+\b(?:and|with|to|versus|vs)\b)|\b(?:how does (?:that|this|it) compare (?:with|to)|compared? (?:with|to)|versus|vs|against|"
                      r"(?:and|what about|how about) \w+(?: \w+)? (?:by|for) comparison|side by side with|relative to)\b")
 INSTEAD = re.compile(r"\b(?:instead of|in place of|rather than|replacing)\b")
 SWAP_CUE = re.compile(r"^(?:and|what about|how about|and what about|ok and|same for|now|then|and for)\b")
@@ -57,11 +59,15 @@ def keep_states(text: str, previous: Intent, context: Context) -> Intent | None:
         members &= set(group.members)
         labels.append(group.label)
     label = " and ".join(labels)
-    codes = set(previous.restrict or context.v.names) & members
+    shown = previous.cited_states if previous.kind == "rank" and previous.n else ()
+    codes = set(shown or previous.restrict or context.v.names) & members  # after a top 5: those five
     among = f"{previous.restrict_label} that are {label}" if previous.restrict_label else label
     if not codes or SWAP_CUE.match(text.strip()):
         # "and which of the Baltic states?" after the Nordic ones: the group takes the place of the last one
         codes, among = members, label
+    if shown:
+        among = f"{label} among the states just shown"
+        previous = previous.with_(n=None, kind="breakdown")
     return _said(previous.with_(restrict=tuple(sorted(codes)), restrict_label=among, chart=None),
                  f"the same states, only {label}")
 
@@ -72,7 +78,7 @@ def compare(text: str, previous: Intent | None, context: Context) -> Intent | Re
     if not COMPARE.search(text):
         return None
     new = context.countries(text)
-    if len(new) >= 2 and not re.search(r"\b(that|this|it|those|these)\b", text):
+    if len(new) >= 2 and not re.search(r"\b(that|this|it|those|these|them)\b", text):
         base = context.parse(COMPARE.sub(" ", context.strip_states(text)), None)
         if isinstance(base, Refusal) and base.reason != "no_question":
             return base
@@ -119,10 +125,19 @@ def _compare_years(text: str, previous: Intent, context: Context) -> Intent | No
                  "each year's own figure side by side: " + ", ".join(map(str, span)))
 
 
-def refer(text: str, previous: Intent, context: Context) -> Intent | None:
-    """'the second one': the agreement in that place among the rows the last answer showed."""
+def refer(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
+    """'the second one': the agreement in that place among the rows the last answer showed. 'the second one: who
+    signed it?' asks the rest of the question about that agreement."""
+    if not previous.cited:
+        return None
+    m = REFER_THEN.match(text.strip())
+    if m and ORDINALS[m["nth"]] < len(previous.cited):
+        chosen = previous.cited[ORDINALS[m["nth"]]]
+        one = Intent(kind="detail", filters=(Named(f"the agreement shown {m['nth']} in the last answer", (chosen,)),),
+                     cited=(chosen,))
+        return context.parse(m["rest"], one)
     m = REFER.match(text.strip())
-    if not m or not previous.cited:
+    if not m:
         return None
     index = ORDINALS[m["nth"]]
     if index >= len(previous.cited):
