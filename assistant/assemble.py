@@ -179,6 +179,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         between = f.words[lo:hi + 1]
         lo = 0 if referred else lo
         joined = bool(referred) or f.has("both") or "with" in between or "between" in f.words[max(0, lo - 3):lo] \
+            or bool(INVOLVING.search(" ".join(between))) \
             or (len(countries) == 2 and f.scopes == ["bilateral"]) \
             or f.joint or kind in ("first", "latest")  # "joint declarations of A and B", "when did A and B first sign"
         if f.has("each") or (kind in ("rank", "breakdown") and not joined and not f.has("either")):
@@ -187,7 +188,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
                 dims = ["country", *dims] if kind == "breakdown" else ["country"]
             kind = kind if kind in ("rank", "breakdown") else "breakdown"
             row_kinds = True
-        elif f.has("either") or "or" in between:
+        elif "or" in between or "either" in f.words or (f.has("either") and not (f.topics or f.forms)):
+            # "German or Dutch agreements"; the 'or' of "joint units or exercises" joins topics, not the states
             filters.append(Parties(tuple(countries), "any", v.name_list(countries).replace(" and ", " or ")))
         elif joined or kind in COUNTRY_ROW_KINDS:
             if kind in COUNTRY_ROW_KINDS:
@@ -317,7 +319,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         return Refusal("clarify", "Who do you mean? There is no earlier question in this conversation; name the "
                        "states or agreements, e.g. 'How many agreements did France and Germany sign together?'",
                        "a question that refers back to an earlier one, in a new conversation",
-                       tuple(v.suggestions["starter"][:3]))
+                       tuple(v.suggestions["starter"][:3]), reason="orphan")
     if mode == "orphan" and kind is None and filters:
         said = "; ".join(x.words() for x in filters)
         name = next((x.label for x in filters if isinstance(x, Parties)), None)

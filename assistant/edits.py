@@ -22,10 +22,10 @@ from assistant.kinds import Context
 STATE_ROWS = ("partners", "never", "threshold", "linked")
 ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4,
             "5th": 4, "sixth": 5, "6th": 5, "seventh": 6, "eighth": 7, "ninth": 8, "tenth": 9, "last": -1}
-REFER = re.compile(r"^(?:and |ok |so |now |then )*(?:tell me (?:more )?about |what is |what's |whats |show me |show |"
+REFER = re.compile(r"^(?:and |ok |so |now |then )*(?:tell me (?:more )?about |what is |what's |whats |what was |show me |show |"
                    r"details (?:of|on|about) |more (?:on|about) |open |describe )?(?:the )?(?P<nth>" + "|".join(ORDINALS) +
                    r")(?: one| agreement| row| item| entry| document)?(?: (?:of|among|in) (?:those|these|them|the list))?"
-                   r"(?: (?:please|-? ?what is it|what is it|what was it|in detail|in full))?\s*\??$")
+                   r"(?: (?:please|-? ?what is it|what is it|what was it|in detail|in full|about))?\s*\??$")
 REFER_THEN = re.compile(r"^(?:and |ok |so )*(?:the )?(?P<nth>" + "|".join(ORDINALS) + r")(?: one| agreement| row)?"
                         r"\s*[:,\-–]?\s*(?P<rest>.*\b(?:it|its|that one|this one)\b.*)$")
 COMPARE = re.compile(r"^(?:please )?compare\b(?=.+\b(?:and|with|to|versus|vs)\b)|\b(?:how does (?:that|this|it) compare (?:with|to)|compared? (?:with|to)|versus|vs|against|"

@@ -89,10 +89,12 @@ ORDER = re.compile(r",?\s*\b(?:sorted |ordered |listed |arranged )?(?:by date,? 
                    r"|,?\s*\b(?:in )?chronological(?:ly| order)\b")
 SAME_SHARE = re.compile(r"^\s*(?:and |ok |so |what about |how about |now )*(?:the )?(?:same|that) ?(?:share|percentage|"
                         r"proportion|figure|ratio)?\b|^\s*(?:and|what about|how about)\b")
+PREAMBLE = re.compile(r"^[^?]{3,160}?(?:[.:;!]|\s[-–]+)\s+(?=(?:how many|which|what|who|list|show|give|name|is there|are "
+                      r"there|does|did|has|have|when|compare|tell me)\b)")
 DISCOURSE = re.compile(r"^(?:(?:ok|okay|right|fine|good|thanks|thank you|great|alright|so|now|then|next)\b\s*)+")
 # A question with its own measure, agreement noun and subject: complete in itself.
 COMPLETE = re.compile(r"^(?:how many|which|what|list|show|give|name|who)\b(?!.*\b(?:them|these|those|they|it|its|that one|"
-                      r"the same|there)\b).*\b(?:agreements?|deals?|pacts?|accords?|treaties|partners)\b")
+                      r"the same|there)\b).*\b(?:agreements?|deals?|pacts?|accords?|treaties|partners?|signed)\b")
 FRESH = re.compile(r"^\s*(?:ok[,.]? |okay[,.]? |right[,.]? |now[,.]? )?(?:new topic|new question|different question|another question|"
                    r"switching (?:topics?|subjects?)|switch(?:ing)? to something else|changing (?:the )?(?:topic|subject)|"
                    r"change of (?:topic|subject)|moving on|on another (?:note|topic)|unrelated(?: question)?|separately)"
@@ -188,6 +190,7 @@ class Parser:
                                      "the chat. Try asking, for example, 'How many agreements were signed in 2024?'",
                                      "SQL or a command, which is never run")
         lowered = FRAMING.sub("", text.lower().replace("%", " per cent "), count=1)
+        lowered = self._without_preamble(lowered)
         fresh = FRESH.search(lowered)
         if fresh:  # "New topic - …", "Switching topics: …": a new question, whatever came before
             lowered, previous = (lowered[: fresh.start()] + " " + lowered[fresh.end():]).strip(), None
@@ -284,6 +287,27 @@ class Parser:
             intent = intent.with_(kind="list", ascending=oldest)
         return intent.with_(notes=tuple(intent.notes) + tuple(time.notes) + tuple(notes) + typos)
 
+    def _without_preamble(self, text: str) -> str:
+        """'Minister is in Warsaw next month. How many agreements has Poland signed?', 'For the committee note: how
+        many …', 'Ahead of the Rome visit - how many …': a sentence before a whole question is context, not
+        part of it — dropped when the question names every state the preamble does (else it may be the subject)."""
+        m = PREAMBLE.match(text)
+        if not m or not COMPLETE.search(text[m.end():]):
+            return text
+        before, rest = text[: m.end()], text[m.end():]
+        said, asked = self._scan_text(before), self._scan_text(rest)
+
+        def subject(found):
+            return {c for _, c in found.countries} | {g for _, g, _ in found.groups} | set(found.topics) | \
+                set(found.forms) | set(found.scopes) | set(found.texts)
+
+        extra = subject(said) - subject(asked)
+        if asked.countries or asked.groups:  # the question names its own states: a title word before it is context
+            extra -= set(said.texts)
+        if re.search(r"\d", before) or extra:
+            return text  # "2018: how many agreements?", "Cyber: which states …": the preamble is the subject
+        return rest
+
     def _kind(self, kind, frame: Frame, context: Context) -> Intent | Refusal:
         """A question of one of the kinds in assistant/kinds/: the kind's own words make its settings; the rest
         of the question is read as usual for its filters, so every word is still placed or reported."""
@@ -340,7 +364,7 @@ class Parser:
         base = self.parse(base_text, None) if base_text.strip(" ?.") else None
         part = self.parse(part_text, None) if part_text.strip(" ?.") else None
         for p in (base, part):  # a half that cannot be read makes the whole share unreadable: never drop it
-            if isinstance(p, Refusal) and p.reason != "no_question":
+            if isinstance(p, Refusal) and p.reason != "no_question" and not (p.reason == "orphan" and previous):
                 return p
         base_filters = base.filters if isinstance(base, Intent) else ()
         part_filters = part.filters if isinstance(part, Intent) else ()

@@ -38,6 +38,8 @@ class TimeFound:
 
 
 # (pattern, builder) in order: longer, more specific phrases first.
+SHORT_YEAR = re.compile(r"\b(since|from|after|before|in|until|till|by) '?(1[4-9]|2[0-5])\b(?! ?(?:%|per cent|percent|agreements?|"
+                        r"deals?|states?|countries|parties|partners|"  + MONTH_RE + r"))")
 RULES: list[tuple[re.Pattern, object]] = [
     (re.compile(rf"\b(?:between|from) {Y} (?:and|to|until|till|through|-|–) {Y}\b"),
      lambda m: Years(int(m[1]), int(m[2]))),
@@ -164,6 +166,7 @@ def find_time(text: str, invasion_phrases: list[str], before_invasion: list[str]
                 found.filters.append(Dates(start=start, before=before, label=label))
                 blank(m.span())
 
+    found.text = SHORT_YEAR.sub(lambda m: f"{m[1]} 20{m[2]}", found.text)  # "since '22", "in 24": the year
     _events(found, events, blank)
     _parts_of_year(found, blank)
 

@@ -46,6 +46,8 @@ def recognise(text: str, context: Context) -> Frame | None:
     rest = text[: m.start()] + " " + text[m.end():]
     if PER_YEAR.search(rest):
         per, rest = "year", PER_YEAR.sub(" ", rest)
+    elif re.search(r"\b(parties|signatories|participants|signatory states|signatory countries)\b", rest):
+        per, rest = "agreement", PARTIES.sub(" agreements ", rest)
     elif PER_STATE.search(rest) and re.search(r"\bagreements?|deals?|pacts?|accords?|treaties\b", rest):
         per = "state"
         rest = PER_STATE.sub(lambda x: " " + x[0].split(" ", 1)[1], rest)  # "per EU member state" keeps "EU member state"

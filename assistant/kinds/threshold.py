@@ -29,7 +29,7 @@ OPS = {"more than": ">", "over": ">", "above": ">", "greater than": ">", "in exc
        "not more than": "<=", "a maximum of": "<=", "exactly": "="}
 SAID = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most", "=": "exactly"}
 NUM = r"(\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)"
-COUNTED = r"(?:(?:defence|security|signed|separate|different|distinct|bilateral|such) )?(?P<counted>agreem\w*|deals?|pacts?|" \
+COUNTED = r"(?P<middle>(?:[a-z&\-]+ ){0,2}?)(?P<counted>agreem\w*|deals?|pacts?|" \
           r"accords?|treaties|arrangements|documents|partnerships|partners?|partner states|partner countries)"
 OP = "|".join(sorted(OPS, key=len, reverse=True))
 BOUND = re.compile(rf"\b(?:(?P<op>{OP}) (?P<n>{NUM[1:-1]})(?P<more> or more| or fewer| or less)?|"
@@ -46,7 +46,8 @@ def recognise(text: str, context: Context) -> Frame | None:
     edit = previous is not None and previous.kind == KIND
     if not counted and not edit:
         return None
-    rest = (text[: m.start()] + " " + text[m.end():]).strip()
+    # Words between the number and the noun ("fewer than two cyber agreements") still filter the agreements.
+    rest = (text[: m.start()] + " " + (m["middle"] or "") + " " + text[m.end():]).strip()
     if not edit and not ASKS_FOR_STATES.search(rest):
         return None
     if m["op"]:
