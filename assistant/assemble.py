@@ -256,7 +256,8 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     if f.mutual:
         filters.append(MutualDefence(True))
     for word in _unique(f.texts):
-        filters.append(Text(word))
+        # A name from the titles reads as the agreements it names, unless the question also asks for mentions.
+        filters.append(Text(word, in_title=word in f.names and not MENTIONS.search(text)))
 
     chart = f.charts[0] if f.charts else None
     if chart in ("network", "heatmap") and kind in (None, "list", "count", "breakdown") and dims in ([], ["country"]):
@@ -380,6 +381,8 @@ def _group_label(v, codes):
 
 
 NARROW_ADDS = ("country", "text", "topic")
+MENTIONS = re.compile(r"\b(mention|mentions|mentioning|mentioned|refer|refers|referring|concern|concerns|"
+                      r"concerning|regarding|cover|covers|covering|involv\w*|includ\w*)\b")
 OF_THOSE = re.compile(r"\b(?:of|among|from|out of) (?:those|these|them)\b")
 
 

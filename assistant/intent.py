@@ -262,13 +262,17 @@ class Text:
 
     word: str
     slot: str = "text"
+    in_title: bool = False  # a name ("Aachen", "Quirinal"): the agreements it names, not those that mention it
 
     def condition(self) -> exp.Expression:
         needle = lit(self.word.lower())
-        return exp.or_(exp.func("contains", exp.func("lower", col("title")), needle),
-                       exp.func("contains", exp.func("lower", col("summary")), needle))
+        title = exp.func("contains", exp.func("lower", col("title")), needle)
+        return title if self.in_title else exp.or_(title, exp.func("contains", exp.func("lower", col("summary")),
+                                                                   needle.copy()))
 
     def words(self) -> str:
+        if self.in_title:
+            return f"with '{html.escape(self.word)}' in the title"
         return f"mentioning '{html.escape(self.word)}' in the title or summary"
 
 

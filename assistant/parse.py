@@ -133,6 +133,7 @@ class _Found:
     not_in_data: list[tuple[str, str]] = field(default_factory=list)  # (reason key, the words said)
     unknown: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)  # texts that are words of titles, not asked-for mentions
     agreement_word: bool = False
     treaty_word: bool = False
     joint: bool = False
@@ -542,6 +543,7 @@ class Parser:
                 continue
             if word in self.v.title_words:  # a distinctive word of some title: "cv90", "aachen"
                 found.texts.append(word)
+                found.names.add(word)
             elif ((i > 0 and words[i - 1] in ABOUT) or (i + 1 < len(words) and words[i + 1] in SUBJECT_NOUNS)) \
                     and _stem(word) in self.v.summary_stems:
                 # A subject we can only search for ("about drones", "hypersonic missiles", "space deals"):

@@ -1,3 +1,3 @@
 """The names of the kinds in this package, for modules that must know them without importing the kinds."""
 
-KINDS = ("threshold", "average", "linked", "largest")
+KINDS = ("check", "threshold", "average", "linked", "largest")
