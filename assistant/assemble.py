@@ -179,7 +179,9 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         between = f.words[lo:hi + 1]
         lo = 0 if referred else lo
         joined = bool(referred) or f.has("both") or "with" in between or "between" in f.words[max(0, lo - 3):lo] \
-            or bool(INVOLVING.search(" ".join(between))) \
+            or bool(INVOLVING.search(" ".join(between))) or bool(SIGNED_BY_BOTH.search(text)) \
+            or (previous is not None and mode == "replace" and len(countries) == 2 and any(
+                isinstance(x, Parties) and x.mode == "all" and len(x.codes) == 2 for x in previous.filters)) \
             or (len(countries) == 2 and f.scopes == ["bilateral"]) \
             or f.joint or kind in ("first", "latest")  # "joint declarations of A and B", "when did A and B first sign"
         if f.has("each") or (kind in ("rank", "breakdown") and not joined and not f.has("either")):
@@ -233,6 +235,12 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         filters.append(Excluding(v.groups[key].members, v.groups[key].label))
 
     forms = _unique(f.forms)
+    if f.treaty_word and forms and CONTRAST.search(text):
+        # "treaties rather than declarations or MoUs": treaties as a kind, set against the other forms
+        forms = ["strategic partnership"]
+        notes.append("'treaties' set against other forms = strategic partnerships")
+    if forms and "form" in dims:
+        forms = []  # "by type of document (declarations, LoIs, MoUs)": the forms are examples of the breakdown
     if forms:
         filters.append(Form(tuple(forms)))
     elif f.treaty_word and kind != "detail":
@@ -290,11 +298,16 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
                                                              r"treaties|documents|arrangements)\b|\banything else\b", text):
         filters.append(Named("the agreements just shown", previous.cited, exclude=True))
         return Intent(kind=kind or "list", filters=ordered(filters), notes=tuple(notes))  # "which other agreements…"
-    if previous is not None and previous.cited and previous.kind in ("first", "latest", "detail") and mode and \
+    if previous is not None and previous.cited and (previous.kind in ("first", "latest", "detail") or
+                                                     len(previous.cited) == 1) and mode and \
             re.search(r"\b(it|that agreement|this agreement|that one|this one)\b", text) and kind != "detail" and \
             not any(isinstance(x, (Text, Named)) for x in filters):
-        # "Who signed it?": a question about the agreement just shown.
-        filters = [Named("the agreement just shown", previous.cited), *filters]
+        # "Who signed it?": a question about the agreement just shown — found by its id, so the last question's
+        # filters have nothing to add (and must not turn "who signed it" into one state's partners).
+        shown = [Named("the agreement just shown", previous.cited), *filters]
+        if dims:
+            return Intent(kind="breakdown", dims=tuple(dims[:2]), filters=ordered(shown), notes=tuple(notes))
+        filters = shown
         mode = None
     if kind == "detail" and previous is not None and previous.cited and mode and \
             not any(isinstance(x, (Text, Named)) for x in filters):
@@ -359,6 +372,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
                   ascending=rank_least and kind not in ("list", "count"), count_rows=count_rows, chart=chart, notes=tuple(notes))
 
 
+CONTRAST = re.compile(r"\b(rather than|not|instead of|as opposed to|versus|vs|unlike|other than|excluding|except)\b")
 ANY_KIND = re.compile(r"\b(of (any|all) (kinds?|types?|sorts?)|any kind|all kinds|any type|whatever (kind|type))\b")
 
 
@@ -381,6 +395,9 @@ def _group_label(v, codes):
 
 
 NARROW_ADDS = ("country", "text", "topic")
+# "What did Germany and Ukraine sign?", "what have Britain and Denmark signed": two states as one subject of 'sign'
+SIGNED_BY_BOTH = re.compile(r"\b(?:what) (?:did|have|has|had) .+ and .+ (?:sign|signed|agree|"
+                            r"agreed|conclude|concluded)\b")
 MENTIONS = re.compile(r"\b(mention|mentions|mentioning|mentioned|refer|refers|referring|concern|concerns|"
                       r"concerning|regarding|cover|covers|covering|involv\w*|includ\w*)\b")
 OF_THOSE = re.compile(r"\b(?:of|among|from|out of) (?:those|these|them)\b")

@@ -6,6 +6,9 @@ how it is recognised, the Intent it makes from the last one, and the sentence th
     Refer        "the second one", "tell me more about the third one": a row the last answer showed
     SwapParty    "And Germany?" after a pair: the new state replaces the second party ("… instead of X": X)
     NarrowShown  "which of these include Ukraine?" after the largest / first / latest agreements: those rows only
+    AddParty     "Add France to that", "include Poland too": one more state, together with those named
+    DropSlot     "all years", "any topic", "regardless of form": the last question without that filter (the rest of
+                 the question, if any, is then read as a follow-up of that)
 
 The older follow-up rules (narrowing, replacing a slot, "which of these", "show it per year") live in
 assemble.py; they move here one by one.
@@ -190,7 +193,62 @@ def narrow_shown(text: str, previous: Intent, context: Context) -> Intent | Refu
     return Intent(kind=kind, filters=filters, notes=("'these' = the agreements the last answer showed", *base.notes))
 
 
-EDITS = (refer, keep_states, compare, swap_party, narrow_shown)
+ADD = re.compile(r"^(?:and |ok |so |now |then )*(?:add|include|plus|throw in|bring in|also with)\b(?P<who>.+?)"
+                 r"(?:\s+(?:to (?:that|it|this|the list|them|those)|too|as well|also))*\s*\??$")
+
+
+def add_party(text: str, previous: Intent, context: Context) -> Intent | None:
+    """'Add France to that': the same question with one more state among the parties (all of them together)."""
+    m = ADD.match(text.strip())
+    if not m:
+        return None
+    new = context.countries(m["who"])
+    found = context.scan(context.strip_states(m["who"]))
+    if not new or found.unknown or found.groups or found.topics or found.forms:
+        return None
+    parties = [f for f in previous.filters if isinstance(f, Parties) and f.mode in ("any", "all")]
+    if previous.kind in ("breakdown", "rank") and previous.restrict and previous.dims == ("country",):
+        states = tuple(dict.fromkeys(previous.restrict + tuple(new)))
+        return _said(previous.with_(restrict=tuple(sorted(states)), restrict_label=context.v.name_list(states)),
+                     f"{context.v.name_list(new)} added")
+    if len(parties) != 1:
+        return None
+    codes = tuple(dict.fromkeys(parties[0].codes + tuple(new)))
+    filters = ordered([f for f in previous.filters if f is not parties[0]] +
+                      [Parties(codes, "all", context.v.name_list(codes))])
+    return _said(replace(previous, filters=filters), f"{context.v.name_list(new)} added: all of them together")
+
+
+DROPS = (("time", re.compile(r"\b(?:all|any|every) (?:years?|dates?|periods?|time)\b|\ball[- ]time\b|\bwhole period\b|"
+                             r"\bregardless of (?:the )?(?:year|date|period|time)\b|\b(?:drop|forget|remove|ignore|without) "
+                             r"the (?:year|date|period|time)(?: filter)?\b|\bover the whole (?:period|data)\b")),
+         ("topic", re.compile(r"\b(?:any|all|every) topics?\b|\bregardless of (?:the )?topic\b|\b(?:drop|forget|remove|"
+                              r"ignore|without) the topic(?: filter)?\b")),
+         ("form", re.compile(r"\b(?:any|all|every) (?:forms?|kinds?|types?)(?: of (?:agreements?|documents?))?\b|"
+                             r"\bregardless of (?:the )?(?:form|kind|type)\b|\b(?:drop|forget|remove|ignore|without) the "
+                             r"(?:form|type)(?: filter)?\b")),
+         ("scope", re.compile(r"\b(?:bilateral (?:and|or) plurilateral|regardless of (?:the )?scope|any scope)\b")))
+
+
+def drop_slot(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
+    """'What about Denmark and Ukraine, all years?': the last question without its time, then the rest."""
+    dropped, rest = [], text
+    for slot, pattern in DROPS:
+        if pattern.search(rest) and any(f.slot == slot for f in previous.filters):
+            dropped.append(slot)
+            rest = pattern.sub(" ", rest)
+    if not dropped:
+        return None
+    without = previous.with_(filters=tuple(f for f in previous.filters if f.slot not in dropped))
+    rest = " ".join(re.sub(r"^[\s,;:.-]*(?:and|but|now|ok|so)?[\s,;:.-]*$", "", rest).split()).strip(" ,;:-?")
+    said = f"the last question without its {' and '.join(dropped)} filter"
+    if not re.search(r"[^\W\d_]{3}", rest):
+        return _said(without, said)
+    result = context.parse(rest, without)
+    return _said(result, said) if isinstance(result, Intent) else result
+
+
+EDITS = (refer, keep_states, compare, add_party, drop_slot, swap_party, narrow_shown)
 
 
 def find_edit(text: str, previous: Intent | None, context: Context) -> Intent | Refusal | None:

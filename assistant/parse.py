@@ -41,7 +41,7 @@ from assistant.vocabulary import Tag, Vocabulary, tokens
 MAX_QUESTION = 1000
 MAX_TITLE_WORDS = 16
 SQL_LIKE = re.compile(
-    r"^\s*(drop|pragma|attach|detach|install|truncate|vacuum|checkpoint|alter|grant|revoke)\b"
+    r"^\s*drop\s+(?:table|view|database|schema|index|macro|secret|sequence|function|type)\b|^\s*(pragma|attach|detach|install|truncate|vacuum|checkpoint|alter|grant|revoke)\b"
     r"|^\s*with\s+\w+\s+as\s*\(|^\s*set\s+\w+\s*(=|to\b)|^\s*(load|install)\s+\w+\s*;?\s*$|^\s*copy\s+\S+\s+(to|from)\b"
     r"|^\s*select\s+(\*|\w+\s*(,|\bfrom\b))|;\s*(select|insert|update|delete|drop|create|alter|attach|copy|pragma|install|load|set)\b"
     r"|\b(select\s+.+\s+from\s+\w+|union\s+(all\s+)?select|drop\s+(table|view|database|schema)|insert\s+into|"
@@ -97,7 +97,9 @@ COMPLETE = re.compile(r"^(?:how many|which|what|list|show|give|name|who)\b(?!.*\
                       r"the same|there)\b).*\b(?:agreements?|deals?|pacts?|accords?|treaties|partners?|signed)\b")
 FRESH = re.compile(r"^\s*(?:ok[,.]? |okay[,.]? |right[,.]? |now[,.]? )?(?:new topic|new question|different question|another question|"
                    r"switching (?:topics?|subjects?)|switch(?:ing)? to something else|changing (?:the )?(?:topic|subject)|"
-                   r"change of (?:topic|subject)|moving on|on another (?:note|topic)|unrelated(?: question)?|separately)"
+                   r"change of (?:topic|subject)|moving on|on another (?:note|topic)|on a different note|unrelated(?: question)?|"
+                   r"separately|(?:a )?different (?:subject|topic|matter|thing)|another (?:subject|topic|thing)|new subject|"
+                   r"drop the (?:topic|subject|filters?)|forget (?:that|the last one|all that)|start(?:ing)? (?:again|over))"
                    r"\s*[-:,.;–]*\s*")
 FOLLOW_START = re.compile(r"^(?:and|what about|how about|same|now|also|ok|okay|just|only|which of|of these|among|those|these|them)\b")
 
@@ -369,6 +371,12 @@ class Parser:
                 return p
         base_filters = base.filters if isinstance(base, Intent) else ()
         part_filters = part.filters if isinstance(part, Intent) else ()
+        if previous is not None and previous.filters and part_filters and \
+                re.search(r"\b(these|those|them|they)\b", base_text):
+            # "What share of those involve defence industry?": of the last answer's agreements, the part asked
+            base = ordered(list(previous.filters) + [f for f in base_filters if f not in previous.filters])
+            return Intent(kind="share", filters=base, share=part_filters,
+                          notes=("'those' = the agreements of the last answer",))
         if previous is not None and previous.filters and re.search(r"\b(that|this|these|those|them|it)\b", part_text or text):
             # "What share of the UK's agreements is that?": the last answer's agreements, within the base.
             return Intent(kind="share", filters=base_filters, notes=("'that' = the agreements of the last answer",),

@@ -42,8 +42,12 @@ def recognise(text: str, context: Context) -> Frame | None:
     else:
         return None
     asked = context.scan(attribute)
-    if not (asked.mutual or asked.topics or asked.forms or asked.scopes) or asked.countries or asked.groups:
+    if not (asked.mutual or asked.topics or asked.forms or asked.scopes) or asked.groups:
         return None
+    if asked.countries:  # "Does the Treaty of Barcelona commit France and Spain to …": the states are its parties
+        if not (context.scan(subject).texts or re.search(r"\b(it|that one|this one)\b", subject)):
+            return None
+        attribute = context.strip_states(attribute)
     return Frame(KIND, subject, {"attribute": attribute, "question": text},
                  refers=bool(ONE.match(ASK.sub("", subject) or subject)))
 
