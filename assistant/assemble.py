@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from assistant.data import FORMS
 from assistant.kinds.names import KINDS
 from assistant.intent import (
     OTHER_STATES,
@@ -235,7 +236,13 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         filters.append(Excluding(v.groups[key].members, v.groups[key].label))
 
     forms = _unique(f.forms)
-    if f.treaty_word and forms and CONTRAST.search(text):
+    contrast = CONTRAST.search(text)
+    if forms and contrast and not f.treaty_word:
+        # "MoUs or formal agreements rather than declarations": the forms after 'rather than' are left out
+        excluded = set(parser._scan_text(text[contrast.end():]).forms)
+        kept = [x for x in forms if x not in excluded]
+        forms = kept or [x for x in FORMS if x not in excluded]
+    if f.treaty_word and forms and contrast:
         # "treaties rather than declarations or MoUs": treaties as a kind, set against the other forms
         forms = ["strategic partnership"]
         notes.append("'treaties' set against other forms = strategic partnerships")
@@ -396,7 +403,8 @@ def _group_label(v, codes):
 
 NARROW_ADDS = ("country", "text", "topic")
 # "What did Germany and Ukraine sign?", "what have Britain and Denmark signed": two states as one subject of 'sign'
-SIGNED_BY_BOTH = re.compile(r"\b(?:what) (?:did|have|has|had) .+ and .+ (?:sign|signed|agree|"
+SIGNED_BY_BOTH = re.compile(r"\b(?:what (?:did|have|has|had)|everything|anything|all (?:that|the agreements?)) .+ and .+ "
+                            r"(?:have |has |had )?(?:sign|signed|agree|"
                             r"agreed|conclude|concluded)\b")
 MENTIONS = re.compile(r"\b(mention|mentions|mentioning|mentioned|refer|refers|referring|concern|concerns|"
                       r"concerning|regarding|cover|covers|covering|involv\w*|includ\w*)\b")

@@ -173,7 +173,23 @@ def _never(intent: Intent) -> exp.Select:
     return q.order_by("country")
 
 
+def _share_by_state(intent: Intent) -> exp.Select:
+    """'versus the UK?' after a share: each state's own share, over its own agreements, side by side."""
+    part = exp.and_(*[f.condition() for f in intent.share])
+    rows = filtered(exp.select("unnest(a.parties) AS code", exp.alias_(part, "is_part")).from_("agreements AS a"), intent)
+    matching = exp.Filter(this=exp.Count(this=exp.Star()), expression=exp.Where(this=exp.column("is_part", "s")))
+    percent = exp.func("round", exp.Div(this=exp.Mul(this=exp.Literal.number("100.0"), expression=matching.copy()),
+                                        expression=exp.func("nullif", exp.Count(this=exp.Star()), exp.Literal.number(0))),
+                       exp.Literal.number(1))
+    return exp.select("c.name AS country", "c.code AS code", exp.alias_(matching, "matching"), "count(*) AS total",
+                      exp.alias_(percent, "percent")) \
+        .from_("countries AS c").join(rows.subquery("s"), on="s.code = c.code") \
+        .where(in_codes("c.code", intent.restrict)).group_by("c.name", "c.code").order_by("percent DESC", "country")
+
+
 def _share(intent: Intent) -> exp.Select:
+    if intent.restrict:
+        return _share_by_state(intent)
     part = exp.and_(*[f.condition() for f in intent.share])
     matching = exp.Filter(this=exp.Count(this=exp.Star()), expression=exp.Where(this=part))
     q = exp.select(exp.alias_(matching, "matching"), "count(*) AS total") \

@@ -103,6 +103,10 @@ def compare(text: str, previous: Intent | None, context: Context) -> Intent | Re
             and len(previous.restrict) < 10:
         states = tuple(dict.fromkeys(previous.restrict + tuple(new)))
         intent = previous.with_(restrict=tuple(sorted(states)), restrict_label=context.v.name_list(states), n=None)
+    elif previous.kind == "share" and len(single) == 1:  # "versus the UK?" after France's share
+        states = single[0].codes + tuple(c for c in new if c not in single[0].codes)
+        intent = previous.with_(filters=tuple(f for f in previous.filters if f is not single[0]),
+                                restrict=tuple(sorted(states)), restrict_label=context.v.name_list(states))
     elif previous.kind == "partners" and len(previous.focus) == 1:
         states = previous.focus + tuple(c for c in new if c not in previous.focus)
         intent = Intent(kind="rank", metric="partners", dims=("country",), filters=previous.filters,

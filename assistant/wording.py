@@ -115,6 +115,10 @@ def describe(v, intent: Intent, columns: list[str], rows: list[list], row_count:
                     f"{r[col['summary']]}")
         return f"{_plural(len(rows))} {fw}: " + "; ".join(f"{r[col['title']]} ({r[col['signed_date']]})" for r in rows[:6]) + \
             ("." if len(rows) <= 6 else f"; and {len(rows) - 6} more.")
+    if k == "share" and intent.restrict:
+        part = filter_words(v, intent, intent.share)
+        each = "; ".join(f"{r[0]}: {r[4]:.1f}% ({r[2]} of {r[3]})" for r in rows if r[4] is not None)
+        return f"Share of each state's agreements {fw} that are the ones {part}: {each}."
     if k == "share":
         matching, total, percent = rows[0] if rows else (0, 0, None)
         part = filter_words(v, intent, intent.share)

@@ -35,7 +35,8 @@ def recognise(text: str, context: Context) -> Frame | None:
         return None
     rest = text[: m.start()] + " " + text[m.end():]
     refers = context.previous is not None and bool(REFERS.search(rest))
-    rest = re.sub(r"\b(what is|what's|whats|which|what|is|was|has|had|have|the|in the data|in the dataset)\b", " ", rest)
+    rest = re.sub(r"\b(what is|what's|whats|which|what|is|was|has|had|have|in the data set|in the dataset|in the data|"
+                  r"the)\b", " ", rest)
     return Frame(KIND, rest + " agreements", {}, refers=refers)
 
 
