@@ -181,6 +181,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         lo = 0 if referred else lo
         joined = bool(referred) or f.has("both") or "with" in between or "between" in f.words[max(0, lo - 3):lo] \
             or bool(INVOLVING.search(" ".join(between))) or bool(SIGNED_BY_BOTH.search(text)) \
+            or (len(countries) == 2 and hi - lo == 1) \
             or (previous is not None and mode == "replace" and len(countries) == 2 and any(
                 isinstance(x, Parties) and x.mode == "all" and len(x.codes) == 2 for x in previous.filters)) \
             or (len(countries) == 2 and f.scopes == ["bilateral"]) \
@@ -403,7 +404,8 @@ def _group_label(v, codes):
 
 NARROW_ADDS = ("country", "text", "topic")
 # "What did Germany and Ukraine sign?", "what have Britain and Denmark signed": two states as one subject of 'sign'
-SIGNED_BY_BOTH = re.compile(r"\b(?:what (?:did|have|has|had)|everything|anything|all (?:that|the agreements?)) .+ and .+ "
+SIGNED_BY_BOTH = re.compile(r"\b(?:what (?:did|have|has|had)|which (?:agreements|deals|pacts|accords|documents) (?:did|have|has|"
+                            r"had)|everything|anything|all (?:that|the agreements?)) .+ and .+ "
                             r"(?:have |has |had )?(?:sign|signed|agree|"
                             r"agreed|conclude|concluded)\b")
 MENTIONS = re.compile(r"\b(mention|mentions|mentioning|mentioned|refer|refers|referring|concern|concerns|"

@@ -23,6 +23,7 @@ from assistant.intent import Intent, Named, Parties, Refusal, YearIn, Years, ord
 from assistant.kinds import Context
 
 STATE_ROWS = ("partners", "never", "threshold", "linked")
+KEEP = re.compile(r"^(?:ok |and |so |now )*(?:keep|show|list|give me)? ?(?:only|just) ")
 ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4,
             "5th": 4, "sixth": 5, "6th": 5, "seventh": 6, "eighth": 7, "ninth": 8, "tenth": 9, "last": -1}
 REFER = re.compile(r"^(?:and |ok |so |now |then )*(?:tell me (?:more )?about |what is |what's |whats |what was |show me |show |"
@@ -52,6 +53,13 @@ def keep_states(text: str, previous: Intent, context: Context) -> Intent | None:
     found = context.scan(text)
     if any(m != "list" for _, m in found.measures) or re.search(r"\d", text):
         return None  # "top 3 Southern European states by …" asks a new question; "which of these are in NATO?" narrows
+    named = tuple(dict.fromkeys(c for _, c in found.countries))
+    if named and not found.groups and KEEP.match(text.strip()) and not (
+            found.forms or found.topics or found.unknown or found.dims or re.search(r"\b(with|their|its|his|her)\b", text)) \
+            and (not previous.restrict or set(named) <= set(previous.restrict)):  # "Keep just Hungary and Slovakia."
+        return _said(previous.with_(restrict=tuple(sorted(named)), restrict_label=context.v.name_list(named),
+                                    n=None, kind="breakdown" if previous.kind == "rank" else previous.kind),
+                     f"the same states, only {context.v.name_list(named)}")
     if not found.groups or found.countries or found.forms or found.topics or found.scopes or found.unknown \
             or found.dims and not re.search(r"\b(ones|members|states|countries|nations)\b", text):
         return None
@@ -252,7 +260,46 @@ def drop_slot(text: str, previous: Intent, context: Context) -> Intent | Refusal
     return _said(result, said) if isinstance(result, Intent) else result
 
 
-EDITS = (refer, keep_states, compare, add_party, drop_slot, swap_party, narrow_shown)
+REMOVE = re.compile(r"^(?:ok |okay |and |so |now |then )*(?:drop|remove|take out|leave out|exclude|without|minus|forget) "
+                    r"(?P<tail>.+)$")
+
+
+def remove_party(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
+    """'drop Spain again - only the bilateral ones': the last question without that state, then the rest."""
+    m = REMOVE.match(text.strip(" ?."))
+    if not m:
+        return None
+    words = m["tail"].split()
+    cut = 0  # the states named right after the verb ("drop Spain (and Italy) again"); what follows is the rest
+    for i in range(len(words), 0, -1):
+        head = " ".join(words[:i])
+        if context.countries(head) and not context.strip_states(head).replace("and", "").replace("the", "").strip():
+            cut = i
+            break
+    if not cut:
+        return None
+    gone = context.countries(" ".join(words[:cut]))
+    rest = re.sub(r"^(?:again|from (?:that|it|the list|them))\b", "", " ".join(words[cut:])).strip()
+    filters = []
+    for f in previous.filters:
+        if isinstance(f, Parties) and set(gone) & set(f.codes):
+            left = tuple(c for c in f.codes if c not in gone)
+            if left:
+                filters.append(Parties(left, f.mode if len(left) > 1 else "any", context.v.name_list(left)))
+            continue
+        filters.append(f)
+    restrict = tuple(c for c in previous.restrict if c not in gone)
+    without = previous.with_(filters=ordered(filters), restrict=restrict,
+                             restrict_label=context.v.name_list(restrict) if restrict != previous.restrict and restrict
+                             else previous.restrict_label)
+    said = f"the last question without {context.v.name_list(gone)}"
+    if rest and re.search(r"[^\W\d_]{3}", rest):
+        result = context.parse(rest, without)
+        return _said(result, said) if isinstance(result, Intent) else result
+    return _said(without, said)
+
+
+EDITS = (refer, keep_states, compare, add_party, remove_party, drop_slot, swap_party, narrow_shown)
 
 
 def find_edit(text: str, previous: Intent | None, context: Context) -> Intent | Refusal | None:

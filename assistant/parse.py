@@ -89,8 +89,7 @@ ORDER = re.compile(r",?\s*\b(?:sorted |ordered |listed |arranged )?(?:by date,? 
                    r"|,?\s*\b(?:in )?chronological(?:ly| order)\b")
 SAME_SHARE = re.compile(r"^\s*(?:and |ok |so |what about |how about |now )*(?:the )?(?:same|that) ?(?:share|percentage|"
                         r"proportion|figure|ratio)?\b|^\s*(?:and|what about|how about)\b")
-PREAMBLE = re.compile(r"^[^?]{3,160}?(?:[.:;!]|\s[-–]+)\s+(?=(?:how many|which|what|who|list|show|give|name|is there|are "
-                      r"there|does|did|has|have|when|compare|tell me)\b)")
+PREAMBLE = re.compile(r"^[^?]{3,160}?(?:[.:;!]|\s[-–]+)\s+(?=\S)")
 DISCOURSE = re.compile(r"^(?:(?:ok|okay|right|fine|good|thanks|thank you|great|alright|so|now|then|next)\b\s*)+")
 # A question with its own measure, agreement noun and subject: complete in itself.
 COMPLETE = re.compile(r"^(?:how many|which|what|list|show|give|name|who)\b(?!.*\b(?:them|these|those|they|it|its|that one|"
@@ -99,7 +98,8 @@ FRESH = re.compile(r"^\s*(?:ok[,.]? |okay[,.]? |right[,.]? |now[,.]? )?(?:new to
                    r"switching (?:topics?|subjects?)|switch(?:ing)? to something else|changing (?:the )?(?:topic|subject)|"
                    r"change of (?:topic|subject)|moving on|on another (?:note|topic)|on a different note|unrelated(?: question)?|"
                    r"separately|(?:a )?different (?:subject|topic|matter|thing)|another (?:subject|topic|thing)|new subject|"
-                   r"drop the (?:topic|subject|filters?)|forget (?:that|the last one|all that)|start(?:ing)? (?:again|over))"
+                   r"drop the (?:topic|subject|filters?)|forget (?:that|the last one|all that)|start(?:ing)? (?:again|over)|"
+                   r"(?:now )?across all (?:29|the|of the)?\s*(?:states|countries)?|(?:now )?across all 29)"
                    r"\s*[-:,.;–]*\s*")
 FOLLOW_START = re.compile(r"^(?:and|what about|how about|same|now|also|ok|okay|just|only|which of|of these|among|those|these|them)\b")
 
@@ -295,10 +295,17 @@ class Parser:
         many …', 'Ahead of the Rome visit - how many …': a sentence before a whole question is context, not
         part of it — dropped when the question names every state the preamble does (else it may be the subject)."""
         m = PREAMBLE.match(text)
-        if not m or not COMPLETE.search(text[m.end():]):
+        if not m:
             return text
         before, rest = text[: m.end()], text[m.end():]
         said, asked = self._scan_text(before), self._scan_text(rest)
+        chatter = not (said.countries or said.groups or said.topics or said.forms or said.scopes or said.texts or
+                       said.mutual or said.dims or said.measures or said.outside or said.off_topic) \
+            and not re.search(r"\d", before)
+        if chatter and re.search(r"[^\W\d_]{2}", rest):
+            return rest  # "Understood. Of the UK's …", "Fair enough - show …": a preamble with nothing to read
+        if not COMPLETE.search(rest):
+            return text
 
         def subject(found):
             return {c for _, c in found.countries} | {g for _, g, _ in found.groups} | set(found.topics) | \
@@ -390,7 +397,7 @@ class Parser:
         notes = tuple(n for p in (base, part) if isinstance(p, Intent) for n in p.notes)
         return Intent(kind="share", filters=base_filters, share=part_filters, notes=notes)
 
-    COUNTABLE = {"defence", "security", "military", "joint", "formal", "new", "signed", "different", "distinct",
+    COUNTABLE = {"only", "defence", "security", "military", "joint", "formal", "new", "signed", "different", "distinct",
                  "separate", "individual", "such", "more", "times", "of", "in", "did", "do", "does", "were", "are", "was",
                  "is", "has", "have", "had", "the", "these", "those", "them", "total", "other", "parties", "party", "signatories", "signatory", "franco", "anglo", "instances", "cases", "occasions", "for", "with", "since",
                  "between", "among", "per", "each", "by", "from", "to", "at", "on", "over"}
