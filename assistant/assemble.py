@@ -33,7 +33,7 @@ from assistant.intent import (
     ordered,
 )
 
-ONLY_AMONG = re.compile(r"\b(among (?:the )?[\w\s-]{0,40}themselves|(?:only|solely|exclusively) (?:among|between|within|by)|(?:members|states|countries|nations) only|"
+ONLY_AMONG = re.compile(r"\b(no outsiders?(?: on board)?|no one else|nobody else|among (?:the )?[\w\s-]{0,40}themselves|(?:only|solely|exclusively) (?:among|between|within|by)|(?:members|states|countries|nations) only|"
                         r"only (?:the )?(?:nordic|baltic|benelux|visegrad|v4|neutral|eu|nato|non-eu|non-nato)|exclusively|among themselves|between themselves|"
                         r"purely|just among|just between|solely|entirely within|within the group|inside the)\b")
 INVOLVING = re.compile(r"\b(involv|includ|featur|concern)\w*\b")  # "the neutral states' deals involving the UK"

@@ -30,6 +30,10 @@ REFER = re.compile(r"^(?:and |ok |so |now |then )*(?:tell me (?:more )?about |wh
                    r"details (?:of|on|about) |more (?:on|about) |open |describe )?(?:the )?(?P<nth>" + "|".join(ORDINALS) +
                    r")(?: one| agreement| row| item| entry| document)?(?: (?:of|among|in) (?:those|these|them|the list))?"
                    r"(?: (?:please|-? ?what is it|what is it|what was it|in detail|in full|about))?\s*\??$")
+# "#2 on that list", "number 3", "no. 2": a row of the last answer by its place
+NUMBERED = re.compile(r"^(?:the )?(?:#|number |no\.? |nr\.? )?([1-9]|10)(?: on (?:that|the|this) list| in (?:that|the) list)?\b")
+ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth",
+                 9: "ninth", 10: "tenth"}
 REFER_THEN = re.compile(r"^(?:and |ok |so )*(?:the )?(?P<nth>" + "|".join(ORDINALS) + r")(?: one| agreement| row)?"
                         r"\s*[:,\-–]?\s*(?P<rest>.*\b(?:it|its|that one|this one)\b.*)$")
 COMPARE = re.compile(r"^(?:please )?compare\b(?=.+\b(?:and|with|to|versus|vs)\b)|\b(?:how does (?:that|this|it) compare (?:with|to)|compared? (?:with|to)|versus|vs|against|"
@@ -145,13 +149,13 @@ def refer(text: str, previous: Intent, context: Context) -> Intent | Refusal | N
     signed it?' asks the rest of the question about that agreement."""
     if not previous.cited:
         return None
-    m = REFER_THEN.match(text.strip())
+    m = REFER_THEN.match(NUMBERED.sub(lambda x: ORDINAL_WORDS[int(x[1])], text.strip()))
     if m and ORDINALS[m["nth"]] < len(previous.cited):
         chosen = previous.cited[ORDINALS[m["nth"]]]
         one = Intent(kind="detail", filters=(Named(f"the agreement shown {m['nth']} in the last answer", (chosen,)),),
                      cited=(chosen,))
         return context.parse(m["rest"], one)
-    m = REFER.match(text.strip())
+    m = REFER.match(NUMBERED.sub(lambda x: ORDINAL_WORDS[int(x[1])], text.strip()))
     if not m:
         return None
     index = ORDINALS[m["nth"]]

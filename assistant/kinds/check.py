@@ -28,14 +28,19 @@ ASK = re.compile(r"^(?:so |and |ok |okay |then )*(?:does|did|do|has|have|is|was)
 VERB = re.compile(r"\b(?:have|has|had|contain|contains|contained|include|includes|included|cover|covers|covered|carry|"
                   r"carries|feature|features|provide for|provides for|commit|commits)\b")
 IS_THERE = re.compile(r"^(?:so |and |ok )*(?:is|was) there (?P<attr>.+?) in (?P<subj>.+)$")
+NAMED_THEN_IT = re.compile(r"^(?P<name>.+?) (?:does|did|has|is) (?:it|this one|that one) (?:have|has|had|contain|contains|"
+                           r"include|includes|carry|carries|feature|features|cover|covers)\b(?P<attr>.+)$")
 ONE = re.compile(r"^\s*(?:does|did|do|has|have|is|was)?\s*(?:it|that one|this one|that agreement|this agreement|that|this)\s*$")
 
 
 def recognise(text: str, context: Context) -> Frame | None:
     text = text.strip(" ?.")
     m = IS_THERE.match(text)
+    named = NAMED_THEN_IT.match(text)
     if m:
         subject, attribute = m["subj"], m["attr"]
+    elif named and context.scan(named["name"]).texts:  # "Quirinal Treaty: does it have a mutual defence clause?"
+        subject, attribute = named["name"], named["attr"]
     elif ASK.match(text) and VERB.search(text):
         verb = VERB.search(text)
         subject, attribute = text[: verb.start()], text[verb.end():]
