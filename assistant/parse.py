@@ -90,6 +90,11 @@ ORDER = re.compile(r",?\s*\b(?:sorted |ordered |listed |arranged )?(?:by date,? 
 SAME_SHARE = re.compile(r"^\s*(?:and |ok |so |what about |how about |now )*(?:the )?(?:same|that) ?(?:share|percentage|"
                         r"proportion|figure|ratio)?\b|^\s*(?:and|what about|how about)\b")
 PREAMBLE = re.compile(r"^[^?]{3,160}?(?:[.:;!]|\s[-–]+)\s+(?=\S)")
+NO_AGREEMENT = re.compile(r"\b(?:(?:still )?(?:have|has|had) )?(?:no|not a single|not one|zero) (?:defence |security |formal )?"
+                          r"(?:agreements?|deals?|pacts?|treaties|accords?)(?: at all| whatsoever| yet)? with\b")
+NO_X_AGREEMENT = re.compile(r"\b(?:with|have|has|having)\s+no\s+([a-z][\w.-]*(?: [a-z][\w.-]*)?) (?:agreements?|deals?|pacts?|"
+                            r"treaties|accords?)\b")
+PRONOUN = re.compile(r"\b(they|them|it)\b")
 DISCOURSE = re.compile(r"^(?:(?:ok|okay|right|fine|good|thanks|thank you|great|alright|so|now|then|next)\b\s*)+")
 # A question with its own measure, agreement noun and subject: complete in itself.
 COMPLETE = re.compile(r"^(?:how many|which|what|list|show|give|name|who)\b(?!.*\b(?:them|these|those|they|it|its|that one|"
@@ -194,6 +199,11 @@ class Parser:
                                      "SQL or a command, which is never run")
         lowered = FRAMING.sub("", text.lower().replace("%", " per cent "), count=1)
         lowered = self._without_preamble(lowered)
+        lowered = NO_AGREEMENT.sub(" never signed with ", lowered)  # "no agreement at all with"
+        # "EU states with no UK agreement": never signed with the UK; "states with no cyber agreements": none on cyber
+        lowered = NO_X_AGREEMENT.sub(lambda m: f" never signed with {m[1]} " if self._countries_in(m[1]) else
+                                     f" {m[0].split()[0]} fewer than 1 {m[1]} agreements ", lowered)
+        lowered = re.sub(r"\b((?:19|20)\d\d)'s\b", r"\1", lowered)  # "2024's agreements"
         fresh = FRESH.search(lowered)
         if fresh:  # "New topic - …", "Switching topics: …": a new question, whatever came before
             lowered, previous = (lowered[: fresh.start()] + " " + lowered[fresh.end():]).strip(), None
@@ -299,11 +309,18 @@ class Parser:
             return text
         before, rest = text[: m.end()], text[m.end():]
         said, asked = self._scan_text(before), self._scan_text(rest)
-        chatter = not (said.countries or said.groups or said.topics or said.forms or said.scopes or said.texts or
+        names = said.texts if not (asked.countries or asked.groups) else []  # a title word before a question
+        chatter = not (said.countries or said.groups or said.topics or said.forms or said.scopes or names or
                        said.mutual or said.dims or said.measures or said.outside or said.off_topic) \
             and not re.search(r"\d", before)
         if chatter and re.search(r"[^\W\d_]{2}", rest):
             return rest  # "Understood. Of the UK's …", "Fair enough - show …": a preamble with nothing to read
+        pronoun = PRONOUN.search(rest)
+        if said.countries and not asked.countries and pronoun and not (said.topics or said.forms or said.groups) \
+                and not re.search(r"\d", before):
+            # "Another member is asking about France and Italy. What have they signed together?": they = those states
+            states = self.v.name_list(self._countries_in(before)).lower()
+            return rest[: pronoun.start()] + states + rest[pronoun.end():]
         if not COMPLETE.search(rest):
             return text
 
@@ -507,6 +524,7 @@ class Parser:
     @staticmethod
     def _spelled_apostrophes(text: str) -> str:
         # "France's" -> "france"; "Slovakias" is left to the typo matcher.
+        text = re.sub(r"\b((?:19|20)\d\d)'s\b", r"\1", text)  # "2024's agreements"
         return re.sub(r"\b(?!(?:what|that|it|who|where|there|let|here|how)'s\b)([a-z]+)'s\b", r"\1", text)
 
     def _numbers(self, text: str):

@@ -17,6 +17,8 @@ from assistant.data import Country, Dataset
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 LANGUAGE = "en"  # one folder of rules per language: prompts/en/ (another language is another folder beside it)
+LOWER_CODES = {"fr", "ee", "lv", "lt", "pl", "ua", "gb", "nl", "dk", "fi", "cz", "sk", "hu", "ro", "bg", "hr", "gr", "cy",
+               "mt", "lu", "pt", "uk"}
 TOKEN = re.compile(r"(?:[^\W_]|&)+(?:['’.\-](?:[^\W_]|&)+)*\.?|%")
 
 
@@ -151,6 +153,9 @@ class Vocabulary:
             text = pattern.sub(words, text)
         if not text.isupper():  # a question typed in capitals has no codes to tell apart
             text = re.sub(r"\b[A-Z]{2}\b", lambda m: self.code_words.get(m[0], m[0]), text)
+        # Codes typed in lower case, where they are not also common words ("fr", "ee lv lt", not "it", "be", "at").
+        text = re.sub(r"(?<![\w'.-])([a-z]{2})(?![\w'.-])", lambda m: self.code_words[m[1].upper()]
+                      if m[1] in LOWER_CODES else m[1], text)
         # "pl-ua", "fr/de": two codes joined, in any case, are a pair of states.
         text = re.sub(r"\b([A-Za-z]{2})[-/]([A-Za-z]{2})\b", lambda m: f"{self.code_words[m[1].upper()]} with "
                       f"{self.code_words[m[2].upper()]}" if m[1].upper() in self.code_words and

@@ -72,7 +72,9 @@ def make(frame: Frame, base: Intent, context: Context) -> Intent | Refusal:
         if not subject:
             return Refusal("clarify", "Which agreement do you mean? Name it, e.g. 'the Treaty of Nancy'.",
                            "a yes-or-no question without an agreement", ("Tell me about the Treaty of Nancy",))
-    attribute = context.parse(frame.settings["attribute"] + " agreements", None)
+    attribute = re.sub(r"\b(between|among|for) (?:the two|them|both|the parties|the three)\b", " ",
+                       frame.settings["attribute"])
+    attribute = context.parse(attribute + " agreements", None)
     if isinstance(attribute, Refusal):
         return attribute
     return Intent(kind=KIND, filters=subject, share=attribute.filters, notes=base.notes)

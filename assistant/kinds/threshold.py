@@ -105,6 +105,8 @@ def sql(intent: Intent) -> exp.Select:
 
 
 def _bound(intent: Intent) -> str:
+    if (intent.op, intent.value) in (("<", 1), ("=", 0), ("<=", 0)):
+        return "no partner states" if intent.metric == "partners" else "no agreements"
     return f"{SAID[intent.op]} {intent.value} {'partner states' if intent.metric == 'partners' else 'agreements'}"
 
 
