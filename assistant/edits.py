@@ -34,6 +34,10 @@ REFER = re.compile(r"^(?:and |ok |so |now |then )*(?:tell me (?:more )?about |wh
 NUMBERED = re.compile(r"^(?:the )?(?:#|number |no\.? |nr\.? )?([1-9]|10)(?: on (?:that|the|this) list| in (?:that|the) list)?\b")
 ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth",
                  9: "ninth", 10: "tenth"}
+# ("the first one" / "the last one" inside a question read as the earliest / latest: see the first and latest kinds)
+REFER_INSIDE = re.compile(r"\b(?:signed|sign|about|of|in|cover|covers|is|was) the (?P<nth>" +
+                          "|".join(k for k in ORDINALS if k not in ("first", "1st", "last")) +
+                          r") (?:one|agreement|document|row|entry)\b")
 REFER_THEN = re.compile(r"^(?:and |ok |so )*(?:the )?(?P<nth>" + "|".join(ORDINALS) + r")(?: one| agreement| row)?"
                         r"\s*[:,\-–]?\s*(?P<rest>.*\b(?:it|its|that one|this one)\b.*)$")
 COMPARE = re.compile(r"^(?:please )?compare\b(?=.+\b(?:and|with|to|versus|vs)\b)|\b(?:how does (?:that|this|it) compare (?:with|to)|compared? (?:with|to)|versus|vs|against|"
@@ -149,6 +153,13 @@ def refer(text: str, previous: Intent, context: Context) -> Intent | Refusal | N
     signed it?' asks the rest of the question about that agreement."""
     if not previous.cited:
         return None
+    inside = REFER_INSIDE.search(text)
+    if inside and not REFER.match(text.strip()) and ORDINALS[inside["nth"]] < len(previous.cited):
+        # "Who signed the first one?": the rest of the question, about that row of the last answer
+        chosen = previous.cited[ORDINALS[inside["nth"]]]
+        one = Intent(kind="detail", filters=(Named(f"the agreement shown {inside['nth']} in the last answer", (chosen,)),),
+                     cited=(chosen,))
+        return context.parse(text[: inside.start()] + " it " + text[inside.end():], one)
     m = REFER_THEN.match(NUMBERED.sub(lambda x: ORDINAL_WORDS[int(x[1])], text.strip()))
     if m and ORDINALS[m["nth"]] < len(previous.cited):
         chosen = previous.cited[ORDINALS[m["nth"]]]
@@ -164,6 +175,37 @@ def refer(text: str, previous: Intent, context: Context) -> Intent | Refusal | N
     chosen = previous.cited[index]
     return Intent(kind="detail", filters=(Named(f"the agreement shown {m['nth']} in the last answer", (chosen,)),),
                   notes=(f"'the {m['nth']}' = {chosen}, the {m['nth']} row of the last answer",))
+
+
+def instead_of(text: str, previous: Intent, context: Context) -> Intent | None:
+    """'Same question for Ukraine instead of the UK': the new state wherever the old one stood (a party, the
+    state whose partners were asked, a state compared)."""
+    m = INSTEAD.search(text)
+    if not m:
+        return None
+    new, old = context.countries(text[: m.start()]), context.countries(text[m.end():])
+    if len(new) != 1 or len(old) != 1:
+        return None
+    swap = {old[0]: new[0]}
+    changed = False
+    filters = []
+    for f in previous.filters:
+        if isinstance(f, Parties) and old[0] in f.codes:
+            codes = tuple(swap.get(c, c) for c in f.codes)
+            filters.append(Parties(codes, f.mode, context.v.name_list(codes)))
+            changed = True
+        else:
+            filters.append(f)
+    focus = tuple(swap.get(c, c) for c in previous.focus)
+    restrict = tuple(sorted(swap.get(c, c) for c in previous.restrict))
+    changed = changed or focus != previous.focus or restrict != tuple(sorted(previous.restrict))
+    if not changed:
+        return None
+    return _said(replace(previous, filters=ordered(filters), focus=focus,
+                         focus_label=context.v.name_list(focus) if focus else "", restrict=restrict,
+                         restrict_label=context.v.name_list(restrict) if restrict != tuple(sorted(previous.restrict))
+                         else previous.restrict_label),
+                 f"the same question with {context.v.prose_name(new[0])} in place of {context.v.prose_name(old[0])}")
 
 
 def swap_party(text: str, previous: Intent, context: Context) -> Intent | None:
@@ -236,9 +278,11 @@ def add_party(text: str, previous: Intent, context: Context) -> Intent | None:
 
 
 DROPS = (("time", re.compile(r"\b(?:all|any|every) (?:years?|dates?|periods?|time)\b|\ball[- ]time\b|\bwhole period\b|"
+                             r"\b(?:whatever|whichever) (?:the )?(?:year|date|period)\b|"
                              r"\bregardless of (?:the )?(?:year|date|period|time)\b|\b(?:drop|forget|remove|ignore|without) "
                              r"the (?:year|date|period|time)(?: filter)?\b|\bover the whole (?:period|data)\b")),
-         ("topic", re.compile(r"\b(?:any|all|every) topics?\b|\bregardless of (?:the )?topic\b|\b(?:drop|forget|remove|"
+         ("topic", re.compile(r"\b(?:any|all|every) topics?\b|\b(?:regardless of|whatever|whichever) (?:the )?topic\b|"
+                              r"\b(?:drop|forget|remove|"
                               r"ignore|without) the topic(?: filter)?\b")),
          ("form", re.compile(r"\b(?:any|all|every) (?:forms?|kinds?|types?)(?: of (?:agreements?|documents?))?\b|"
                              r"\bregardless of (?:the )?(?:form|kind|type)\b|\b(?:drop|forget|remove|ignore|without) the "
@@ -248,16 +292,18 @@ DROPS = (("time", re.compile(r"\b(?:all|any|every) (?:years?|dates?|periods?|tim
 
 def drop_slot(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
     """'What about Denmark and Ukraine, all years?': the last question without its time, then the rest."""
-    dropped, rest = [], text
+    dropped, said_any, rest = [], False, text
     for slot, pattern in DROPS:
-        if pattern.search(rest) and any(f.slot == slot for f in previous.filters):
-            dropped.append(slot)
+        if pattern.search(rest):
+            said_any = True  # "whatever the topic": never read as "per topic", whether or not there was one
             rest = pattern.sub(" ", rest)
-    if not dropped:
+            if any(f.slot == slot for f in previous.filters):
+                dropped.append(slot)
+    if not said_any:
         return None
     without = previous.with_(filters=tuple(f for f in previous.filters if f.slot not in dropped))
     rest = " ".join(re.sub(r"^[\s,;:.-]*(?:and|but|now|ok|so)?[\s,;:.-]*$", "", rest).split()).strip(" ,;:-?")
-    said = f"the last question without its {' and '.join(dropped)} filter"
+    said = f"the last question without its {' and '.join(dropped)} filter" if dropped else "the same question"
     if not re.search(r"[^\W\d_]{3}", rest):
         return _said(without, said)
     result = context.parse(rest, without)
@@ -303,7 +349,7 @@ def remove_party(text: str, previous: Intent, context: Context) -> Intent | Refu
     return _said(without, said)
 
 
-EDITS = (refer, keep_states, compare, add_party, remove_party, drop_slot, swap_party, narrow_shown)
+EDITS = (refer, keep_states, compare, add_party, remove_party, drop_slot, instead_of, swap_party, narrow_shown)
 
 
 def find_edit(text: str, previous: Intent | None, context: Context) -> Intent | Refusal | None:

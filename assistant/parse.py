@@ -94,7 +94,7 @@ NO_AGREEMENT = re.compile(r"\b(?:(?:still )?(?:have|has|had) )?(?:no|not a singl
                           r"(?:agreements?|deals?|pacts?|treaties|accords?)(?: at all| whatsoever| yet)? with\b")
 NO_X_AGREEMENT = re.compile(r"\b(?:with|have|has|having)\s+no\s+([a-z][\w.-]*(?: [a-z][\w.-]*)?) (?:agreements?|deals?|pacts?|"
                             r"treaties|accords?)\b")
-PRONOUN = re.compile(r"\b(they|them|it)\b")
+PRONOUN = re.compile(r"\b(they|them|it|its|their)\b")
 DISCOURSE = re.compile(r"^(?:(?:ok|okay|right|fine|good|thanks|thank you|great|alright|so|now|then|next)\b\s*)+")
 # A question with its own measure, agreement noun and subject: complete in itself.
 COMPLETE = re.compile(r"^(?:how many|which|what|list|show|give|name|who)\b(?!.*\b(?:them|these|those|they|it|its|that one|"
@@ -204,6 +204,7 @@ class Parser:
         lowered = NO_X_AGREEMENT.sub(lambda m: f" never signed with {m[1]} " if self._countries_in(m[1]) else
                                      f" {m[0].split()[0]} fewer than 1 {m[1]} agreements ", lowered)
         lowered = re.sub(r"\b((?:19|20)\d\d)'s\b", r"\1", lowered)  # "2024's agreements"
+        lowered = re.sub(r"\bwith ([\w\s'-]{2,40}?) in (?:them|it)\b", r"involving \1", lowered)  # "deals with Germany in them"
         fresh = FRESH.search(lowered)
         if fresh:  # "New topic - …", "Switching topics: …": a new question, whatever came before
             lowered, previous = (lowered[: fresh.start()] + " " + lowered[fresh.end():]).strip(), None
@@ -320,6 +321,7 @@ class Parser:
                 and not re.search(r"\d", before):
             # "Another member is asking about France and Italy. What have they signed together?": they = those states
             states = self.v.name_list(self._countries_in(before)).lower()
+            states += "'s" if pronoun[1] in ("its", "their") else ""
             return rest[: pronoun.start()] + states + rest[pronoun.end():]
         if not COMPLETE.search(rest):
             return text
