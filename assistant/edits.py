@@ -40,7 +40,7 @@ REFER_INSIDE = re.compile(r"\b(?:signed|sign|about|of|in|cover|covers|is|was) th
                           r") (?:one|agreement|document|row|entry)\b")
 REFER_THEN = re.compile(r"^(?:and |ok |so )*(?:the )?(?P<nth>" + "|".join(ORDINALS) + r")(?: one| agreement| row)?"
                         r"\s*[:,\-–]?\s*(?P<rest>.*\b(?:it|its|that one|this one)\b.*)$")
-COMPARE = re.compile(r"^(?:please )?compare\b(?=.+\b(?:and|with|to|versus|vs)\b)|\b(?:how does (?:that|this|it) compare (?:with|to)|compared? (?:with|to)|versus|vs|against|"
+COMPARE = re.compile(r"^(?:please )?compare\b(?=.+\b(?:and|with|to|versus|vs)\b)|\bcompares? (?:with|to)\b|\b(?:how does (?:that|this|it) compare (?:with|to)|compared? (?:with|to)|versus|vs|against|"
                      r"(?:and|what about|how about) \w+(?: \w+)? (?:by|for) comparison|side by side with|relative to)\b")
 INSTEAD = re.compile(r"\b(?:instead of|in place of|rather than|replacing)\b")
 SWAP_CUE = re.compile(r"^(?:and|what about|how about|and what about|ok and|same for|now|then|and for)\b")
@@ -98,11 +98,14 @@ def compare(text: str, previous: Intent | None, context: Context) -> Intent | Re
         return None
     new = context.countries(text)
     if len(new) >= 2 and not re.search(r"\b(that|this|it|those|these|them)\b", text):
-        base = context.parse(COMPARE.sub(" ", context.strip_states(text)), None)
+        base = context.parse(re.sub(r"\b(?:(?:the )?number of )?partners?\b", " ",
+                                    COMPARE.sub(" ", context.strip_states(text))), None)
         if isinstance(base, Refusal) and base.reason != "no_question":
             return base
         filters = base.filters if isinstance(base, Intent) else ()
-        return _said(Intent(kind="breakdown", dims=("country",), filters=filters, restrict=tuple(sorted(new)),
+        partners = bool(re.search(r"\bpartners?\b", text))  # "Sweden's number of partners compared with Finland's"
+        return _said(Intent(kind="rank" if partners else "breakdown", metric="partners" if partners else "agreements",
+                            dims=("country",), filters=filters, restrict=tuple(sorted(new)), n=len(new) if partners else None,
                             restrict_label=context.v.name_list(new)),
                      f"each state's own figure side by side: {context.v.name_list(new)}")
     if previous is None:
@@ -125,7 +128,7 @@ def compare(text: str, previous: Intent | None, context: Context) -> Intent | Re
                                 restrict=tuple(sorted(states)), restrict_label=context.v.name_list(states))
     elif previous.kind == "partners" and len(previous.focus) == 1:
         states = previous.focus + tuple(c for c in new if c not in previous.focus)
-        intent = Intent(kind="rank", metric="partners", dims=("country",), filters=previous.filters,
+        intent = Intent(kind="rank", metric="partners", dims=("country",), filters=previous.filters, n=len(states),
                         restrict=tuple(sorted(states)), restrict_label=context.v.name_list(states))
     else:
         names = context.v.name_list(new)

@@ -198,16 +198,16 @@ class Parser:
                                      "the chat. Try asking, for example, 'How many agreements were signed in 2024?'",
                                      "SQL or a command, which is never run")
         lowered = FRAMING.sub("", text.lower().replace("%", " per cent "), count=1)
-        lowered = self._without_preamble(lowered)
+        fresh = FRESH.search(lowered)
+        if fresh:  # "New topic - …", "Switching topics: …": a new question, whatever came before
+            lowered, previous = (lowered[: fresh.start()] + " " + lowered[fresh.end():]).strip(), None
+        lowered = self._without_preamble(self._without_preamble(lowered))  # up to two sentences of context
         lowered = NO_AGREEMENT.sub(" never signed with ", lowered)  # "no agreement at all with"
         # "EU states with no UK agreement": never signed with the UK; "states with no cyber agreements": none on cyber
         lowered = NO_X_AGREEMENT.sub(lambda m: f" never signed with {m[1]} " if self._countries_in(m[1]) else
                                      f" {m[0].split()[0]} fewer than 1 {m[1]} agreements ", lowered)
         lowered = re.sub(r"\b((?:19|20)\d\d)'s\b", r"\1", lowered)  # "2024's agreements"
         lowered = re.sub(r"\bwith ([\w\s'-]{2,40}?) in (?:them|it)\b", r"involving \1", lowered)  # "deals with Germany in them"
-        fresh = FRESH.search(lowered)
-        if fresh:  # "New topic - …", "Switching topics: …": a new question, whatever came before
-            lowered, previous = (lowered[: fresh.start()] + " " + lowered[fresh.end():]).strip(), None
         share = SHARE.search(lowered)
         if share and re.search(r"\b(share|percentage|proportion|per cent|percent|fraction|ratio)\b", lowered):
             return self._share(lowered, share, previous)
@@ -323,6 +323,11 @@ class Parser:
             states = self.v.name_list(self._countries_in(before)).lower()
             states += "'s" if pronoun[1] in ("its", "their") else ""
             return rest[: pronoun.start()] + states + rest[pronoun.end():]
+        own = asked.countries or asked.groups or asked.texts or asked.topics
+        if own and re.search(r"[.!]\s*$", before) and not (set(said.countries) - set(asked.countries)):
+            # "My MEP is speaking at a Weimar Triangle event next week. When was the Treaty of Nancy signed?": a
+            # whole sentence before a question with its own subject is context
+            return rest
         if not COMPLETE.search(rest):
             return text
 

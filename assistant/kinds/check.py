@@ -30,6 +30,7 @@ VERB = re.compile(r"\b(?:have|has|had|contain|contains|contained|include|include
 IS_THERE = re.compile(r"^(?:so |and |ok )*(?:is|was) there (?P<attr>.+?) in (?P<subj>.+)$")
 NAMED_THEN_IT = re.compile(r"^(?P<name>.+?) (?:does|did|has|is) (?:it|this one|that one) (?:have|has|had|contain|contains|"
                            r"include|includes|carry|carries|feature|features|cover|covers)\b(?P<attr>.+)$")
+IS_A = re.compile(r"^(?:is|was) (?P<subj>.+?) an? (?P<attr>.+?) (?:one|agreement|treaty|deal|pact|document)$")
 ONE = re.compile(r"^\s*(?:does|did|do|has|have|is|was)?\s*(?:it|that one|this one|that agreement|this agreement|that|this)\s*$")
 
 
@@ -37,8 +38,11 @@ def recognise(text: str, context: Context) -> Frame | None:
     text = text.strip(" ?.")
     m = IS_THERE.match(text)
     named = NAMED_THEN_IT.match(text)
+    is_a = IS_A.match(text)
     if m:
         subject, attribute = m["subj"], m["attr"]
+    elif is_a and context.scan(is_a["subj"]).texts:  # "Is the Kensington treaty a mutual-defence one?"
+        subject, attribute = is_a["subj"], is_a["attr"]
     elif named and context.scan(named["name"]).texts:  # "Quirinal Treaty: does it have a mutual defence clause?"
         subject, attribute = named["name"], named["attr"]
     elif ASK.match(text) and VERB.search(text):
