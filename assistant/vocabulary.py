@@ -83,7 +83,7 @@ class Vocabulary:
         self.code_words = {code: next(a for a in [self.names[code].lower(), *aliases] if " " not in a)
                            for code, aliases in country_words["in_scope"].items()}
         self.code_words["UK"] = "uk"
-        self.code_words["US"] = "usa"
+        self.code_words.update({"US": "usa", "NO": "norway", "CH": "switzerland", "TR": "turkey"})  # outside the data
         for name, aliases in country_words["out_of_scope"].items():
             for alias in aliases:
                 self._add(alias, Tag("outside", name))

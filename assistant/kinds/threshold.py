@@ -23,7 +23,7 @@ from assistant.wording import filter_words
 KIND = "threshold"
 EXAMPLES = ("Which states have signed more than 20 agreements?", "Which NATO allies have fewer than 10 agreements?",
             "How many states have more than 5 partners?", "Countries with at least 10 agreements since 2022")
-OPS = {"more than": ">", "over": ">", "above": ">", "greater than": ">", "in excess of": ">", "upwards of": ">",
+OPS = {"more than": ">", "more then": ">", "fewer then": "<", "less then": "<", "over": ">", "above": ">", "greater than": ">", "in excess of": ">", "upwards of": ">",
        "at least": ">=", "a minimum of": ">=", "no fewer than": ">=", "no less than": ">=", "not less than": ">=",
        "fewer than": "<", "less than": "<", "under": "<", "below": "<", "at most": "<=", "no more than": "<=",
        "not more than": "<=", "a maximum of": "<=", "exactly": "="}
