@@ -6,6 +6,7 @@ how it is recognised, the Intent it makes from the last one, and the sentence th
     Refer        "the second one", "tell me more about the third one": a row the last answer showed
     SwapParty    "And Germany?" after a pair: the new state replaces the second party ("… instead of X": X)
     NarrowShown  "which of these include Ukraine?" after the largest / first / latest agreements: those rows only
+    Complement   "Which EU states are missing from that list?" after partners: the states never signed with
     AddParty     "Add France to that", "include Poland too": one more state, together with those named
     DropSlot     "all years", "any topic", "regardless of form": the last question without that filter (the rest of
                  the question, if any, is then read as a follow-up of that)
@@ -99,7 +100,7 @@ def compare(text: str, previous: Intent | None, context: Context) -> Intent | Re
     new = context.countries(text)
     if len(new) >= 2 and not re.search(r"\b(that|this|it|those|these|them)\b", text):
         base = context.parse(re.sub(r"\b(?:(?:the )?number of )?partners?\b", " ",
-                                    COMPARE.sub(" ", context.strip_states(text))), None)
+                                    COMPARE.sub(" ", _strip_states_outside_events(text, context))), None)
         if isinstance(base, Refusal) and base.reason != "no_question":
             return base
         filters = base.filters if isinstance(base, Intent) else ()
@@ -137,6 +138,21 @@ def compare(text: str, previous: Intent | None, context: Context) -> Intent | Re
                        f"a comparison with {names} that the last answer cannot be set beside",
                        (f"How many agreements did {names} sign?", f"Who are {names}'s partners?"))
     return _said(intent, f"each state's own figure side by side: {context.v.name_list(states)}")
+
+
+def _strip_states_outside_events(text: str, context: Context) -> str:
+    """The text without the states compared — but "since Finland joined NATO" keeps its Finland (it is a date)."""
+    kept = {}
+    for event in context.v.events:
+        for phrase in sorted(event.phrases, key=len, reverse=True):
+            if phrase in text:
+                key = f"zzevent{len(kept)}zz"
+                kept[key] = phrase
+                text = text.replace(phrase, key)
+    text = context.strip_states(text)
+    for key, phrase in kept.items():
+        text = text.replace(key, phrase)
+    return text
 
 
 def _compare_years(text: str, previous: Intent, context: Context) -> Intent | None:
@@ -352,7 +368,29 @@ def remove_party(text: str, previous: Intent, context: Context) -> Intent | Refu
     return _said(without, said)
 
 
-EDITS = (refer, keep_states, compare, add_party, remove_party, drop_slot, instead_of, swap_party, narrow_shown)
+COMPLEMENT = re.compile(r"\b(?:missing from|not on|aren't on|are not on|absent from|left off|not in|isn't on|is not on) "
+                        r"(?:that|the|this) list\b|\bthe (?:others|rest)\b")
+
+
+def complement(text: str, previous: Intent, context: Context) -> Intent | None:
+    """'Which EU states are missing from that list?' after a state's partners: the states it never signed with
+    (among the group named); after a never-signed list, its partners."""
+    if previous.kind not in ("partners", "never") or not previous.focus or not COMPLEMENT.search(text):
+        return None
+    found = context.scan(COMPLEMENT.sub(" ", text))
+    if found.countries or found.topics or found.forms or found.unknown:
+        return None
+    restrict, label = previous.restrict, previous.restrict_label
+    for _pos, key, _noun in found.groups:
+        group = context.v.groups[key]
+        restrict, label = group.members, group.label
+    kind = "never" if previous.kind == "partners" else "partners"
+    return _said(previous.with_(kind=kind, restrict=restrict, restrict_label=label, n=None, count_rows=False),
+                 "the states not on the last list" if kind == "never" else "the states on the other side of the last list")
+
+
+EDITS = (refer, complement, keep_states, compare, add_party, remove_party, drop_slot, instead_of, swap_party,
+         narrow_shown)
 
 
 def find_edit(text: str, previous: Intent | None, context: Context) -> Intent | Refusal | None:

@@ -348,7 +348,8 @@ class Parser:
         previous = context.previous if frame.refers else None
         base = self.parse(frame.rest, previous, kinds=False) if frame.rest.strip(" ?.") else Intent()
         if isinstance(base, Refusal):
-            if base.reason != "no_question":
+            # "what about at least 25?": nothing but a cue is left, and the kind edits the last question itself
+            if base.reason not in ("no_question", "orphan") or (base.reason == "orphan" and context.previous is None):
                 return base
             base = Intent()
         return kind.make(frame, base, context)
@@ -413,7 +414,10 @@ class Parser:
             return Intent(kind="share", filters=base_filters, notes=("'that' = the agreements of the last answer",),
                           share=tuple(f for f in previous.filters if f not in base_filters))
         if not part_filters:
-            base_filters, part_filters = (), base_filters
+            # "% bilateral since 2022": no verb splits base from part; the period is the base, the rest the part
+            period = tuple(f for f in base_filters if f.slot == "time")
+            rest = tuple(f for f in base_filters if f.slot != "time")
+            base_filters, part_filters = (period, rest) if rest else ((), base_filters)
         if not part_filters:
             return Refusal("clarify", "A share of what? Say which agreements to count, e.g. 'What share of "
                            "agreements are bilateral?'", "a share without saying of what",
