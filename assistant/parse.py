@@ -95,17 +95,9 @@ NO_AGREEMENT = re.compile(r"\b(?:(?:still )?(?:have|has|had) )?(?:no|not a singl
 NO_X_AGREEMENT = re.compile(r"\b(?:with|have|has|having)\s+no\s+([a-z][\w.-]*(?: [a-z][\w.-]*)?) (?:agreements?|deals?|pacts?|"
                             r"treaties|accords?)\b")
 PRONOUN = re.compile(r"\b(they|them|it|its|their)\b")
-DISCOURSE = re.compile(r"^(?:(?:ok|okay|right|fine|good|thanks|thank you|great|alright|so|now|then|next)\b\s*)+")
 # A question with its own measure, agreement noun and subject: complete in itself.
 COMPLETE = re.compile(r"^(?:how many|which|what|list|show|give|name|who)\b(?!.*\b(?:them|these|those|they|it|its|that one|"
                       r"the same|there)\b).*\b(?:agreements?|deals?|pacts?|accords?|treaties|partners?|signed)\b")
-FRESH = re.compile(r"^\s*(?:ok[,.]? |okay[,.]? |right[,.]? |now[,.]? )?(?:new topic|new question|different question|another question|"
-                   r"switching (?:topics?|subjects?)|switch(?:ing)? to something else|changing (?:the )?(?:topic|subject)|"
-                   r"change of (?:topic|subject)|moving on|on another (?:note|topic)|on a different note|unrelated(?: question)?|"
-                   r"separately|(?:a )?different (?:subject|topic|matter|thing)|another (?:subject|topic|thing)|new subject|"
-                   r"drop the (?:topic|subject|filters?)|forget (?:that|the last one|all that)|start(?:ing)? (?:again|over)|"
-                   r"(?:now )?across all (?:29|the|of the)?\s*(?:states|countries)?|(?:now )?across all 29)"
-                   r"\s*[-:,.;–]*\s*")
 FOLLOW_START = re.compile(r"^(?:and|what about|how about|same|now|also|ok|okay|just|only|which of|of these|among|those|these|them)\b")
 
 
@@ -198,7 +190,7 @@ class Parser:
                                      "the chat. Try asking, for example, 'How many agreements were signed in 2024?'",
                                      "SQL or a command, which is never run")
         lowered = FRAMING.sub("", text.lower().replace("%", " per cent "), count=1)
-        fresh = FRESH.search(lowered)
+        fresh = self.v.fresh_start.search(lowered)
         if fresh:  # "New topic - …", "Switching topics: …": a new question, whatever came before
             lowered, previous = (lowered[: fresh.start()] + " " + lowered[fresh.end():]).strip(), None
         lowered = self._without_preamble(self._without_preamble(lowered))  # up to two sentences of context
@@ -512,10 +504,10 @@ class Parser:
                 re.search(r"\b(they|them|these|those|the two|both of them|the same|it|its)\b", text)
             return ("orphan" if orphan else None), text
         stripped = " ".join(re.sub(r"[^\w\s'\-]", " ", text).split())  # "OK. Then with Ukraine?" -> "ok then with ukraine"
-        if DISCOURSE.match(stripped) and COMPLETE.search(DISCOURSE.sub("", stripped)):
+        if self.v.keep_going.match(stripped) and COMPLETE.search(self.v.keep_going.sub("", stripped)):
             # "OK. How many agreements has each Baltic state signed since …?": a whole new question after a
             # word that only keeps the conversation going; it starts afresh (SEMANTICS.md, follow-ups).
-            return None, DISCOURSE.sub("", stripped)
+            return None, self.v.keep_going.sub("", stripped)
         for mode in ("narrow", "replace"):
             for cue in self.v.follow_up[mode]:
                 if stripped == cue or stripped.startswith(cue + " "):

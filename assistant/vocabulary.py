@@ -117,6 +117,11 @@ class Vocabulary:
         for p in words["filler"]:
             self.filler.add(tuple(tokens(self.fold(p))))
         self.follow_up = {mode: sorted(ps, key=len, reverse=True) for mode, ps in words["follow_up"].items()}
+        moves = words["conversation"]
+        fresh = "|".join(re.escape(p) for p in sorted(moves["fresh_start"], key=len, reverse=True))
+        self.fresh_start = re.compile(rf"^\s*(?:ok[,.]? |okay[,.]? |right[,.]? |now[,.]? )?(?:{fresh})\s*[-:,.;–]*\s*")
+        keep = "|".join(re.escape(p) for p in sorted(moves["keep_going"], key=len, reverse=True))
+        self.keep_going = re.compile(rf"^(?:(?:{keep})\b\s*)+")
         self.max_phrase = max(len(k) for k in self.lexicon)
 
         # Distinctive words of agreement titles ("nancy", "iris-t", "cv90"): a question may name them.
