@@ -17,7 +17,6 @@ import re
 from dataclasses import replace
 
 from assistant.data import FORMS
-from assistant.kinds.names import KINDS
 from assistant.intent import (
     OTHER_STATES,
     Excluding,
@@ -32,6 +31,7 @@ from assistant.intent import (
     Topic,
     ordered,
 )
+from assistant.kinds import KINDS
 
 ONLY_AMONG = re.compile(r"\b(no outsiders?(?: on board)?|no one else|nobody else|among (?:the )?[\w\s-]{0,40}themselves|(?:only|solely|exclusively) (?:among|between|within|by)|(?:members|states|countries|nations) only|"
                         r"only (?:the )?(?:nordic|baltic|benelux|visegrad|v4|neutral|eu|nato|non-eu|non-nato)|exclusively|among themselves|between themselves|"

@@ -23,7 +23,6 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.assemble import assemble
 from assistant.edits import find_edit
-from assistant.kinds import KINDS, Context, Frame
 from assistant.intent import (
     Dates,
     Intent,
@@ -31,10 +30,11 @@ from assistant.intent import (
     Named,
     PartyCount,
     Period,
-    ordered,
     Refusal,
     Years,
+    ordered,
 )
+from assistant.kinds import KINDS, Context, Frame
 from assistant.parse_time import NUMBER_WORDS, find_time, period
 from assistant.vocabulary import Tag, Vocabulary, tokens
 
@@ -527,7 +527,6 @@ class Parser:
     @staticmethod
     def _spelled_apostrophes(text: str) -> str:
         # "France's" -> "france"; "Slovakias" is left to the typo matcher.
-        text = re.sub(r"\b((?:19|20)\d\d)'s\b", r"\1", text)  # "2024's agreements"
         return re.sub(r"\b(?!(?:what|that|it|who|where|there|let|here|how)'s\b)([a-z]+)'s\b", r"\1", text)
 
     def _numbers(self, text: str):

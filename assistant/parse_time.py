@@ -143,7 +143,7 @@ def _events(found: TimeFound, events, blank) -> None:
                 if event.who and not e.of_named and not re.search(rf"\b{state}\b", found.text[: m.start()] +
                                                                    found.text[m.end():]):
                     # "Since Sweden joined NATO, how many has it signed?": 'it' is the state the event names.
-                    found.text = re.sub(r"\b(it|its|it's|they|their)\b", lambda x: state + ("'s" if x[0] in
+                    found.text = re.sub(r"\b(it|its|it's|they|their)\b", lambda x, state=state: state + ("'s" if x[0] in
                                         ("its", "it's", "their") else ""), found.text, count=1)
                 name = event.label.split(" (")[0]
                 if m[1]:

@@ -149,7 +149,7 @@ def compare(engine: Engine, answer: Answer, expect: dict[str, Any]) -> list[str]
         else:
             last = expect.get("columns") == "last"
             got = [r[-width:] if last else r[:width] for r in answer.rows]
-            names = {name: code for code, name in engine.vocab.names.items()}
+            names = engine.vocab.codes_by_name
             w, g = _normal(want, names), _normal(got, names)
             if not expect.get("ordered"):
                 w, g = sorted(w, key=repr), sorted(g, key=repr)

@@ -7,14 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.parse_time import NUMBER_WORDS as TIME_NUMBER_WORDS
+
 # Words that make a kind's question lean on the rows just shown: "which of those has the most parties?"
 REFERS = re.compile(r"\b(these|those|them|they|of which|that list|the list|the same)\b")
 ASKS_FOR_STATES = re.compile(r"\b(which|what|list|name|show|give|how many|who|find)\b.*\b(states?|countries|country|nations?|"
                              r"members?|allies|governments|capitals|partners|ones)\b|^\s*who\b|"
                              r"\b(states|countries|nations|allies|member states)\b")
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-                "fifty": 50}
+NUMBER_WORDS = {**TIME_NUMBER_WORDS, "thirty": 30, "forty": 40, "fifty": 50}  # bounds run higher than "top N"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from sqlglot import exp
 
 from assistant.build_sql import in_codes, per_party
 from assistant.intent import Intent, Parties, Refusal, join_words, lit
-from assistant.kinds.frame import ASKS_FOR_STATES, Context, Frame, number
+from assistant.kinds.frame import ASKS_FOR_STATES, NUMBER_WORDS, Context, Frame, number
 from assistant.wording import filter_words
 
 KIND = "threshold"
@@ -28,7 +28,7 @@ OPS = {"more than": ">", "more then": ">", "fewer then": "<", "less then": "<", 
        "fewer than": "<", "less than": "<", "under": "<", "below": "<", "at most": "<=", "no more than": "<=",
        "not more than": "<=", "a maximum of": "<=", "exactly": "="}
 SAID = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most", "=": "exactly"}
-NUM = r"(\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)"
+NUM = r"(\d{1,4}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
 COUNTED = r"(?P<middle>(?:[a-z&\-]+ ){0,2}?)(?P<counted>agreem\w*|deals?|pacts?|" \
           r"accords?|treaties|arrangements|documents|partnerships|partners?|partner states|partner countries)"
 OP = "|".join(sorted(OPS, key=len, reverse=True))
@@ -64,7 +64,7 @@ def recognise(text: str, context: Context) -> Frame | None:
 
 
 def make(frame: Frame, base: Intent, context: Context) -> Intent | Refusal:
-    v, s = context.v, frame.settings
+    s = frame.settings
     filters = list(base.filters)
     restrict, label = base.restrict, base.restrict_label
     for f in list(filters):  # "Which NATO allies ...": a group names the states to compare, not the agreements
