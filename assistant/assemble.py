@@ -423,6 +423,8 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
         if kind in ("list", "breakdown") and dims in ([], ["country"]) and prev.kind in COUNTRY_ROW_KINDS \
                 and not restrict:  # "Who are they?"
             return replace(prev, count_rows=False, notes=tuple(notes))
+    if kind == "rank" and n is None and prev.kind != "rank":
+        n = 1  # "and who has the fewest?": one state (ties shown), as in a question of its own
     merged = list(prev.filters)
     share = list(prev.share)
     new_focus = prev.focus
@@ -437,6 +439,8 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
                                                                     f"{pair.label.split(' and ')[0]} and {f.label}")]
             continue
         one = next((g for g in merged if isinstance(g, Parties) and g.mode == "any" and len(g.codes) == 1), None)
+        if one and isinstance(f, Parties) and f.codes == one.codes:
+            continue  # "… with Ukraine" after Ukraine's agreements: the same state, already there
         if one and isinstance(f, Parties) and len(f.codes) == 1 and mode in ("replace", None) and with_partner:
             # "Poland since 2022" then "and with Ukraine?": Poland's agreements with Ukraine
             merged = [g for g in merged if g is not one] + [Parties((one.codes[0], f.codes[0]), "all",
@@ -456,6 +460,9 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
             same = [g for g in merged if isinstance(g, Parties) and isinstance(f, Parties) and g.codes == f.codes]
             merged = [g for g in merged if g not in same] + [f]
         else:
+            if isinstance(f, Parties) and f.mode == "any" and len(f.codes) > 1 and not INVOLVING.search(text) and any(
+                    isinstance(g, Parties) and g.mode == "only" for g in merged):
+                f = replace(f, mode="only")  # "And the Baltics?" after the Nordics among themselves: among themselves
             merged = [g for g in merged if g.slot != f.slot] + [f]
     if kind is not None and kind == prev.kind and not dims:  # "show the top 10": the same ranking, longer
         dims, metric = list(prev.dims), prev.metric

@@ -30,7 +30,8 @@ ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "
 REFER = re.compile(r"^(?:and |ok |so |now |then )*(?:tell me (?:more )?about |what is |what's |whats |what was |show me |show |"
                    r"details (?:of|on|about) |more (?:on|about) |open |describe )?(?:the )?(?P<nth>" + "|".join(ORDINALS) +
                    r")(?: one| agreement| row| item| entry| document)?(?: (?:of|among|in) (?:those|these|them|the list))?"
-                   r"(?: (?:please|-? ?what is it|what is it|what was it|in detail|in full|about))?\s*\??$")
+                   r"(?: ?[-:,]? ?(?:please|pls|details?(?: please| pls)?|what is it|what was it|in detail|in full|about|"
+                   r"info))?\s*\??$")
 # "#2 on that list", "number 3", "no. 2": a row of the last answer by its place
 NUMBERED = re.compile(r"^(?:the )?(?:#|number |no\.? |nr\.? )?([1-9]|10)(?: on (?:that|the|this) list| in (?:that|the) list)?\b")
 ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth",
@@ -74,10 +75,15 @@ def keep_states(text: str, previous: Intent, context: Context) -> Intent | None:
         return None
     members = set(context.v.names)
     labels = []
+    negated = _negated_groups(text, context)
     for _pos, key, _noun in found.groups:
         group = context.v.groups[key]
-        members &= set(group.members)
-        labels.append(group.label)
+        if key in negated:  # "which of these aren't in NATO?": the states shown outside the group
+            members -= set(group.members)
+            labels.append(f"the states not in {group.label}")
+        else:
+            members &= set(group.members)
+            labels.append(group.label)
     label = " and ".join(labels)
     shown = previous.cited_states if previous.kind == "rank" and previous.n else ()
     codes = set(shown or previous.restrict or context.v.names) & members  # after a top 5: those five
@@ -90,6 +96,18 @@ def keep_states(text: str, previous: Intent, context: Context) -> Intent | None:
         previous = previous.with_(n=None, kind="breakdown")
     return _said(previous.with_(restrict=tuple(sorted(codes)), restrict_label=among, chart=None),
                  f"the same states, only {label}")
+
+
+NEGATION = re.compile(r"\b(?:aren'?t|are not|isn'?t|is not|not|outside(?: of)?|excluding|except)\b")
+
+
+def _negated_groups(text: str, context: Context) -> set[str]:
+    """The groups a negation governs: "aren't in NATO", "not part of the EU", "outside the EU"."""
+    keys = set()
+    for m in NEGATION.finditer(text):
+        after = " ".join(text[m.end():].split()[:5])
+        keys |= {key for _pos, key, _noun in context.scan(after).groups}
+    return keys
 
 
 def compare(text: str, previous: Intent | None, context: Context) -> Intent | Refusal | None:
@@ -167,6 +185,18 @@ def _compare_years(text: str, previous: Intent, context: Context) -> Intent | No
                  "each year's own figure side by side: " + ", ".join(map(str, span)))
 
 
+OF_THOSE = re.compile(r"\b(?:of|among|from) (?:those|these|them|the list)\b")
+
+
+def _chosen(nth: str, text: str, previous: Intent, context: Context) -> str:
+    """'the second one' is a place in the last answer; 'the first / last of those' is the earliest / latest
+    of those rows by date (a list is shown newest first, so its place would say the opposite)."""
+    if nth in ("first", "1st", "last") and OF_THOSE.search(text):
+        by_date = sorted(previous.cited, key=lambda a: (context.v.signed[a], a))
+        return by_date[0] if nth != "last" else by_date[-1]
+    return previous.cited[ORDINALS[nth]]
+
+
 def refer(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
     """'the second one': the agreement in that place among the rows the last answer showed. 'the second one: who
     signed it?' asks the rest of the question about that agreement."""
@@ -181,7 +211,7 @@ def refer(text: str, previous: Intent, context: Context) -> Intent | Refusal | N
         return context.parse(text[: inside.start()] + " it " + text[inside.end():], one)
     m = REFER_THEN.match(NUMBERED.sub(lambda x: ORDINAL_WORDS[int(x[1])], text.strip()))
     if m and ORDINALS[m["nth"]] < len(previous.cited):
-        chosen = previous.cited[ORDINALS[m["nth"]]]
+        chosen = _chosen(m["nth"], text, previous, context)
         one = Intent(kind="detail", filters=(Named(f"the agreement shown {m['nth']} in the last answer", (chosen,)),),
                      cited=(chosen,))
         return context.parse(m["rest"], one)
@@ -191,9 +221,11 @@ def refer(text: str, previous: Intent, context: Context) -> Intent | Refusal | N
     index = ORDINALS[m["nth"]]
     if index >= len(previous.cited):
         return None
-    chosen = previous.cited[index]
+    chosen = _chosen(m["nth"], text, previous, context)
+    where = f"the {m['nth']} row of the last answer" if chosen == previous.cited[index] or not OF_THOSE.search(text) \
+        else f"the {'latest' if m['nth'] == 'last' else 'earliest'} of its rows"
     return Intent(kind="detail", filters=(Named(f"the agreement shown {m['nth']} in the last answer", (chosen,)),),
-                  notes=(f"'the {m['nth']}' = {chosen}, the {m['nth']} row of the last answer",))
+                  notes=(f"'the {m['nth']}' = {chosen}, {where}",))
 
 
 def instead_of(text: str, previous: Intent, context: Context) -> Intent | None:
@@ -306,7 +338,8 @@ DROPS = (("time", re.compile(r"\b(?:all|any|every) (?:years?|dates?|periods?|tim
          ("form", re.compile(r"\b(?:any|all|every) (?:forms?|kinds?|types?)(?: of (?:agreements?|documents?))?\b|"
                              r"\bregardless of (?:the )?(?:form|kind|type)\b|\b(?:drop|forget|remove|ignore|without) the "
                              r"(?:form|type)(?: filter)?\b")),
-         ("scope", re.compile(r"\b(?:bilateral (?:and|or) plurilateral|regardless of (?:the )?scope|any scope)\b")))
+         ("scope", re.compile(r"\b(?:bilateral (?:and|or) plurilateral|regardless of (?:the )?scope|any scope)\b")),
+         ("states", re.compile(r"\b(?:all|any|every) (?:the )?(?:states?|countries|country|nations?)\b(?! (?:with|that|which|who))")))
 
 
 def drop_slot(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
@@ -316,11 +349,13 @@ def drop_slot(text: str, previous: Intent, context: Context) -> Intent | Refusal
         if pattern.search(rest):
             said_any = True  # "whatever the topic": never read as "per topic", whether or not there was one
             rest = pattern.sub(" ", rest)
-            if any(f.slot == slot for f in previous.filters):
+            if any(f.slot == slot for f in previous.filters) or slot == "states" and previous.restrict:
                 dropped.append(slot)
     if not said_any:
         return None
     without = previous.with_(filters=tuple(f for f in previous.filters if f.slot not in dropped))
+    if "states" in dropped:  # "at least 25, all states": among every state again, not only those just kept
+        without = without.with_(restrict=(), restrict_label="")
     rest = " ".join(re.sub(r"^[\s,;:.-]*(?:and|but|now|ok|so)?[\s,;:.-]*$", "", rest).split()).strip(" ,;:-?")
     said = f"the last question without its {' and '.join(dropped)} filter" if dropped else "the same question"
     if not re.search(r"[^\W\d_]{3}", rest):
@@ -372,9 +407,18 @@ COMPLEMENT = re.compile(r"\b(?:missing from|not on|aren't on|are not on|absent f
                         r"(?:that|the|this) list\b|\bthe (?:others|rest)\b")
 
 
+OTHERS = re.compile(r"^(?:and |what about |how about |ok |now )*(?:the )?(?:others|other ones|rest|remaining ones|remaining "
+                    r"states|other states|other countries)\s*\??$")
+
+
 def complement(text: str, previous: Intent, context: Context) -> Intent | None:
     """'Which EU states are missing from that list?' after a state's partners: the states it never signed with
     (among the group named); after a never-signed list, its partners."""
+    if previous.kind == "threshold" and previous.restrict and OTHERS.match(text.strip()):
+        # "and the others?" after "which of these are outside the EU?": the same bound, the states left out
+        others = tuple(sorted(set(context.v.names) - set(previous.restrict)))
+        return _said(previous.with_(restrict=others, restrict_label="the other states"),
+                     "the same question for the states left out of the last answer")
     if previous.kind not in ("partners", "never") or not previous.focus or not COMPLEMENT.search(text):
         return None
     found = context.scan(COMPLEMENT.sub(" ", text))

@@ -166,6 +166,7 @@ def normalise(question: str) -> str:
     text = unicodedata.normalize("NFKC", question)
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').replace("–", "-")
+    text = re.sub(r"\b(\d{1,3})\s?\+(?!\d)", r"\1 or more", text)  # "3+ parties", "10+ agreements"
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -33,8 +33,10 @@ COUNTED = r"(?P<middle>(?:[a-z&\-]+ ){0,2}?)(?P<counted>agreem\w*|deals?|pacts?|
           r"accords?|treaties|arrangements|documents|partnerships|partners?|partner states|partner countries)"
 OP = "|".join(sorted(OPS, key=len, reverse=True))
 BOUND = re.compile(rf"\b(?:(?P<op>{OP}) (?P<n>{NUM[1:-1]})(?P<more> or more| or fewer| or less)?|"
-                   rf"(?P<n2>{NUM[1:-1]}) (?P<or> or more| or fewer| or less))"
+                   rf"(?P<n2>{NUM[1:-1]})(?P<or> or more| or fewer| or less))"
                    rf"(?: {COUNTED})?\b")
+
+SIGNED_BEFORE = re.compile(r"\b(?:signed|concluded|inked|sign|conclude)\s+$")
 
 
 def recognise(text: str, context: Context) -> Frame | None:
@@ -44,8 +46,8 @@ def recognise(text: str, context: Context) -> Frame | None:
     counted = m["counted"] or ""
     previous = context.previous
     edit = previous is not None and previous.kind == KIND
-    if not counted and not edit:
-        return None
+    if not counted and not edit and not SIGNED_BEFORE.search(text[: m.start()]):
+        return None  # ("which states have signed fewer than five?": the verb says what is counted)
     # Words between the number and the noun ("fewer than two cyber agreements") still filter the agreements.
     rest = (text[: m.start()] + " " + (m["middle"] or "") + " " + text[m.end():]).strip()
     if not edit and not ASKS_FOR_STATES.search(rest):
