@@ -131,6 +131,7 @@ class _Found:
     off_topic: list[str] = field(default_factory=list)
     not_in_data: list[tuple[str, str]] = field(default_factory=list)  # (reason key, the words said)
     unknown: list[str] = field(default_factory=list)
+    searchable: list[str] = field(default_factory=list)  # unknown words some title or summary holds: offered as a search
     texts: list[str] = field(default_factory=list)
     names: set[str] = field(default_factory=set)  # texts that are words of titles, not asked-for mentions
     agreement_word: bool = False
@@ -245,6 +246,11 @@ class Parser:
             found = self._scan(rest)
             found.measures = found.measures or [(0, "detail")]
         found.texts += quoted
+        if found.has("detail") and found.unknown and all(w in self.v.common_title_words for w in found.unknown):
+            # "Tell me about the … Council conclusions": in a request for one agreement, title words name it
+            found.texts += found.unknown
+            found.names.update(found.unknown)
+            found.unknown, found.searchable = [], []
         if time.outside:
             return self._unsupported(time.outside + " Ask about a year from 2014 to 2025.", "a time outside the data")
         if found.outside:
@@ -255,8 +261,9 @@ class Parser:
             return self._lacking(question, found.not_in_data)
         anchors = found.countries or found.groups or found.forms or found.topics or found.scopes or found.mutual \
             or found.dims or found.texts or found.measures or found.agreement_word or time.filters or extra_filters
-        if found.unknown and not found.off_topic and anchors:  # the coverage rule: a word not placed is never dropped
-            return self._unplaced(question, found.unknown)
+        if found.unknown and not found.off_topic and (anchors or previous is not None and mode):
+            # the coverage rule: a word not placed is never dropped (in a follow-up, asked back about)
+            return self._unplaced(question, found.unknown, found.searchable)
         if found.off_topic or found.unknown:
             words = ", ".join(f"'{w}'" for w in dict.fromkeys(found.off_topic + found.unknown))
             return self._unsupported(
@@ -464,7 +471,7 @@ class Parser:
         return None
 
     # -- steps -------------------------------------------------------------------------------
-    def _unplaced(self, question: str, unknown: list[str]) -> Refusal:
+    def _unplaced(self, question: str, unknown: list[str], searchable: list[str] = ()) -> Refusal:
         """Words no rule places (PRECISE: answer only what maps completely): ask back, naming them, and offer the
         question without them for the user to choose knowingly."""
         words = list(dict.fromkeys(unknown))
@@ -473,13 +480,17 @@ class Parser:
         for w in words:
             without = re.sub(rf"(?i)(?<![\w-]){re.escape(w)}(?![\w-])", " ", without)
         offer = _offer(without)
+        searches = tuple(f"Agreements mentioning '{w}'" for w in dict.fromkeys(searchable))
         what = "that word" if len(words) == 1 else "those words"
+        where = "; some titles or summaries mention it, and I can search them for it if you choose that below. " \
+            if searches else " or a word from any agreement's title or summary. "
         return Refusal("clarify",
                        f"I don't know what {said} means here, so I haven't answered: it is not a state, group, form, "
-                       f"topic, date or a word from any agreement's title or summary. "
+                       f"topic or date in the data{where}"
                        + (f"Without {what}, the question reads: '{offer[0]}'. Is that what you mean?" if offer else
                           "Could you say it another way?"),
-                       f"a question with {said}, which I could not place", offer + tuple(self.v.suggestions["starter"][:2]))
+                       f"a question with {said}, which I could not place",
+                       searches + offer + tuple(self.v.suggestions["starter"][:2]))
 
     def _lacking(self, question: str, lacking: list[tuple[str, str]]) -> Refusal:
         """A question that depends on an attribute the data does not hold: say which and why, and offer the
@@ -580,13 +591,15 @@ class Parser:
             if word in self.v.title_words:  # a distinctive word of some title: "cv90", "aachen"
                 found.texts.append(word)
                 found.names.add(word)
-            elif ((i > 0 and words[i - 1] in ABOUT) or (i + 1 < len(words) and words[i + 1] in SUBJECT_NOUNS)) \
-                    and _stem(word) in self.v.summary_stems:
-                # A subject we can only search for ("about drones", "hypersonic missiles", "space deals"):
-                # a title/summary search, which may truly find none; never silently left out.
+            elif i > 0 and words[i - 1] in ABOUT and _stem(word) in self.v.summary_stems:
+                # A subject we can only search for ("about drones", "on hypersonic missiles"): a title/summary
+                # search, which may truly find none; never silently left out.
                 found.texts.append(_stem(word))
             else:
                 found.unknown.append(word)
+                if _stem(word) in self.v.summary_stems or word in self.v.common_title_words:
+                    # "nuclear agreements": not a topic of the data; asked back, with the search offered
+                    found.searchable.append(_stem(word))
             i += 1
         return found
 
@@ -607,6 +620,7 @@ class Parser:
 
     def _known(self, word: str) -> bool:
         return (word,) in self.v.lexicon or (word,) in self.v.filler or word in self.v.title_words \
+            or word in self.v.common_title_words \
             or word in self.v.phrase_words \
             or word in self.v.summary_words or word in self.v.first_words
 

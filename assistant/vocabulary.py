@@ -58,6 +58,16 @@ def _read(name: str, language: str = LANGUAGE) -> dict:
         return yaml.safe_load(f)
 
 
+def _is_name(word: str, dataset) -> bool:
+    if re.search(r"[\d-]", word):
+        return True
+    pattern = re.compile(r"(?i)(?<![\w-])" + re.escape(word) + r"(?![\w-])")
+    said = [m[0] for a in dataset.agreements for m in pattern.finditer(a.summary)]
+    if said:
+        return all(w[0].isupper() for w in said)
+    return all(m[0][0].isupper() for a in dataset.agreements for m in pattern.finditer(a.title))
+
+
 class Vocabulary:
     """Everything the parser knows about words, built once per process from prompts/ and the data."""
 
@@ -126,8 +136,11 @@ class Vocabulary:
 
         # Distinctive words of agreement titles ("nancy", "iris-t", "cv90"): a question may name them.
         known = {w for key in list(self.lexicon) + list(self.filler) for w in key}
-        self.title_words = {w for a in dataset.agreements for w in tokens(a.title.lower())
-                            if len(w) >= 3 and w not in known}
+        words = {w for a in dataset.agreements for w in tokens(a.title.lower()) if len(w) >= 3 and w not in known}
+        # ... but only names ("aachen", "iris-t", "cv90"), not common words that happen to stand in a title
+        # ("drones", "radar"): a name is written with a capital wherever the summaries use it, or has a digit or hyphen.
+        self.title_words = {w for w in words if _is_name(w, dataset)}
+        self.common_title_words = words - self.title_words
         self.summary_words = {w for a in dataset.agreements for w in tokens(a.summary.lower())
                               if len(w) >= 4 and w not in known}
         self.phrase_words = {w for key in self.lexicon for w in key}
