@@ -73,6 +73,7 @@ MENTION = re.compile(r"\b(?:mention|mentions|mentioning|mentioned|containing the
                      r"referring to|refer to|refers to|that say|that says|titled|called|named)\s+(?:the\s+)?"
                      r"([^\W_][\w\-]*)")
 SHARE = re.compile(r"\b(?:what |which )?(?:share|percentage|proportion|per cent|percent|fraction|ratio|part)\b")
+SHARE_AMONG = re.compile(r"\b(?:among|amongst|out of|of all(?: of)?|within)\b")
 SHARE_VERB = re.compile(r"\b(are|were|is|was|include|includes|included|involve|involves|involved|have|has|had|contain|"
                         r"contains|cover|covers|concern|concerns|came|come|carry|carries|feature|features|deal with|deals with|"
                         r"dealt with|address|addresses|relate to|relates to|touch on|touches on|focus on|focuses on|signed)\b")
@@ -388,6 +389,10 @@ class Parser:
             return previous.with_(filters=ordered([f for f in previous.filters if f.slot not in slots] + list(new)),
                                   notes=("the same share, for " + "; ".join(f.words() for f in new),) if new else ())
         before, after = text[: share.start()], text[share.end():]
+        among = SHARE_AMONG.search(after)
+        if among and not SHARE_VERB.search(after):
+            # "share of political declarations among UK deals", "as a share of all of Denmark's": the base follows
+            return self._share_among(after[: among.start()], after[among.end():], previous)
         verbs = list(SHARE_VERB.finditer(after))
         verb = verbs[-1] if verbs else None
         if verb and verb.group(1) == "signed" and len(verbs) > 1 and after[verbs[-2].end():verb.start()].strip() == "":
@@ -424,6 +429,25 @@ class Parser:
                            ("What share of agreements are bilateral?", "What percentage of agreements involve Germany?"))
         notes = tuple(n for p in (base, part) if isinstance(p, Intent) for n in p.notes)
         return Intent(kind="share", filters=base_filters, share=part_filters, notes=notes)
+
+    def _share_among(self, part_text: str, base_text: str, previous: Intent | None) -> Intent | Refusal:
+        base = self.parse(base_text, None)
+        if isinstance(base, Refusal):
+            return base
+        if part_text.strip(" ?.of"):
+            part = self.parse(part_text, None)
+            if isinstance(part, Refusal) and part.reason != "no_question":
+                return part
+            part_filters = part.filters if isinstance(part, Intent) else ()
+        elif previous is not None and previous.filters:  # "as a share of all of Denmark's?": the last answer's rows
+            part_filters = tuple(f for f in previous.filters if f not in base.filters)
+        else:
+            part_filters = ()
+        if not part_filters:
+            return Refusal("clarify", "A share of what? Say which agreements to count, e.g. 'What share of "
+                           "Denmark's agreements are with Ukraine?'", "a share without saying of what",
+                           ("What share of agreements are bilateral?",))
+        return Intent(kind="share", filters=base.filters, share=part_filters, notes=base.notes)
 
     COUNTABLE = {"only", "defence", "security", "military", "joint", "formal", "new", "signed", "different", "distinct",
                  "separate", "individual", "such", "more", "times", "of", "in", "did", "do", "does", "were", "are", "was",
