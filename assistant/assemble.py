@@ -428,6 +428,7 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
     merged = list(prev.filters)
     share = list(prev.share)
     new_focus = prev.focus
+    earlier = prev.earlier_states
     for f in filters:
         if prev.kind == "share" and kind is None and any(g.slot == f.slot for g in share) and \
                 not any(g.slot == f.slot for g in merged):  # "And Lithuania's?" replaces the base when it has a state
@@ -463,6 +464,8 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
             if isinstance(f, Parties) and f.mode == "any" and len(f.codes) > 1 and not INVOLVING.search(text) and any(
                     isinstance(g, Parties) and g.mode == "only" for g in merged):
                 f = replace(f, mode="only")  # "And the Baltics?" after the Nordics among themselves: among themselves
+            earlier += tuple(c for g in merged if isinstance(g, Parties) and g.slot == f.slot == "country"
+                             and len(g.codes) == 1 for c in g.codes if c not in f.codes)
             merged = [g for g in merged if g.slot != f.slot] + [f]
     if kind is not None and kind == prev.kind and not dims:  # "show the top 10": the same ranking, longer
         dims, metric = list(prev.dims), prev.metric
@@ -485,7 +488,7 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
                      focus=new_focus,
                      focus_label=prev.focus_label if new_focus == prev.focus else "",
                      restrict=restrict or intent.restrict, restrict_label=restrict_label or intent.restrict_label,
-                     chart=chart_now, notes=tuple(notes))
+                     chart=chart_now, notes=tuple(notes), earlier_states=earlier)
     if chart and result.kind == "count":
         result = replace(result, kind="list")
     states = [g for g in result.filters if isinstance(g, Parties) and g.mode == "any" and len(g.codes) == 1]

@@ -42,8 +42,11 @@ REFER_INSIDE = re.compile(r"\b(?:signed|sign|about|of|in|cover|covers|is|was) th
                           r") (?:one|agreement|document|row|entry)\b")
 REFER_THEN = re.compile(r"^(?:and |ok |so )*(?:the )?(?P<nth>" + "|".join(ORDINALS) + r")(?: one| agreement| row)?"
                         r"\s*[:,\-–]?\s*(?P<rest>.*\b(?:it|its|that one|this one)\b.*)$")
-COMPARE = re.compile(r"^(?:please )?compare\b(?=.+\b(?:and|with|to|versus|vs)\b)|\bcompares? (?:with|to)\b|\b(?:how does (?:that|this|it) compare (?:with|to)|compared? (?:with|to)|versus|vs|against|"
+COMPARE = re.compile(r"^(?:please |now |ok |so |and )?compare\b(?=.+\b(?:and|with|to|versus|vs)\b)|"
+                     r"^(?:please |now |ok |so |and )?compare (?:the two|both|them both|both of them|those two|these two|"
+                     r"the pair|the 2)\b|\bcompares? (?:with|to)\b|\b(?:how does (?:that|this|it) compare (?:with|to)|compared? (?:with|to)|versus|vs|against|"
                      r"(?:and|what about|how about) \w+(?: \w+)? (?:by|for) comparison|side by side with|relative to)\b")
+WITH_STATE = re.compile(r"(?<!compare )(?<!compared )(?<!compares )\bwith ([a-z][\w'-]*(?: [a-z][\w'-]*)?)")
 INSTEAD = re.compile(r"\b(?:instead of|in place of|rather than|replacing)\b")
 SWAP_CUE = re.compile(r"^(?:and|what about|how about|and what about|ok and|same for|now|then|and for)\b")
 
@@ -116,9 +119,16 @@ def compare(text: str, previous: Intent | None, context: Context) -> Intent | Re
     if not COMPARE.search(text):
         return None
     new = context.countries(text)
+    # "Germany's agreements with Ukraine vs France's": Ukraine is the partner of both, not a third state compared
+    partners = [m[0] for m in WITH_STATE.finditer(text) if context.countries(m[1])]
+    partner_codes = {c for phrase in partners for c in context.countries(phrase)}
+    if partner_codes and len([c for c in new if c not in partner_codes]) >= 2:
+        new = [c for c in new if c not in partner_codes]
+    else:
+        partners = []
     if len(new) >= 2 and not re.search(r"\b(that|this|it|those|these|them)\b", text):
         base = context.parse(re.sub(r"\b(?:(?:the )?number of )?partners?\b", " ",
-                                    COMPARE.sub(" ", _strip_states_outside_events(text, context))), None)
+                                    COMPARE.sub(" ", _strip_states_outside_events(text, context, partners))), None)
         if isinstance(base, Refusal) and base.reason != "no_question":
             return base
         filters = base.filters if isinstance(base, Intent) else ()
@@ -129,6 +139,8 @@ def compare(text: str, previous: Intent | None, context: Context) -> Intent | Re
                      f"each state's own figure side by side: {context.v.name_list(new)}")
     if previous is None:
         return None
+    if not new and THE_TWO.search(text):
+        return _compare_the_two(text, previous, context)
     if not new:
         return _compare_years(text, previous, context)
     single = [f for f in previous.filters if isinstance(f, Parties) and len(f.codes) == 1 and f.mode == "any"]
@@ -158,9 +170,37 @@ def compare(text: str, previous: Intent | None, context: Context) -> Intent | Re
     return _said(intent, f"each state's own figure side by side: {context.v.name_list(states)}")
 
 
-def _strip_states_outside_events(text: str, context: Context) -> str:
-    """The text without the states compared — but "since Finland joined NATO" keeps its Finland (it is a date)."""
+THE_TWO = re.compile(r"\b(?:the two|both|the pair|them both|both of them|the 2|those two|these two)\b")
+
+
+def _compare_the_two(text: str, previous: Intent, context: Context) -> Intent | Refusal:
+    """'compare the two' after 'France per year' then 'what about Germany': Germany beside France."""
+    single = [f for f in previous.filters if isinstance(f, Parties) and len(f.codes) == 1 and f.mode == "any"]
+    pair = [f for f in previous.filters if isinstance(f, Parties) and len(f.codes) == 2]
+    if len(single) == 1 and previous.earlier_states:
+        states, drop = (previous.earlier_states[-1], single[0].codes[0]), single[0]
+    elif len(pair) == 1:
+        states, drop = pair[0].codes, pair[0]
+    else:
+        return Refusal("clarify", "Which two states would you like side by side? Name them, e.g. 'compare France and "
+                       "Germany'.", "a comparison of 'the two' without two states to compare",
+                       ("Compare France and Germany", "Compare Poland and Lithuania"))
+    filters = [f for f in previous.filters if f is not drop]
+    if DROPS[0][1].search(text):  # "over the whole period"
+        filters = [f for f in filters if f.slot != "time"]
+    return _said(Intent(kind="breakdown", dims=("country",), filters=ordered(filters), restrict=tuple(sorted(states)),
+                        restrict_label=context.v.name_list(states)),
+                 f"each state's own figure side by side: {context.v.name_list(states)}")
+
+
+def _strip_states_outside_events(text: str, context: Context, keep: list[str] = ()) -> str:
+    """The text without the states compared — but "since Finland joined NATO" keeps its Finland (it is a date),
+    and a partner named after 'with' (in `keep`) stays."""
     kept = {}
+    for phrase in keep:
+        key = f"zzkeep{len(kept)}zz"
+        kept[key] = phrase
+        text = text.replace(phrase, key)
     for event in context.v.events:
         for phrase in sorted(event.phrases, key=len, reverse=True):
             if phrase in text:

@@ -207,7 +207,8 @@ class Parser:
         if share and re.search(r"\b(share|percentage|proportion|per cent|percent|fraction|ratio)\b", lowered):
             return self._share(lowered, share, previous)
         if kinds:
-            context = Context(self.v, previous, self._countries_in, self.parse, self._scan_text, self._strip_states)
+            context = Context(self.v, previous, self._countries_in, self.parse, self._scan_text, self._strip_states,
+                              self._strip)
             folded_all = self.v.fold(lowered)
             edited = find_edit(folded_all, previous, context)
             if edited is not None:
@@ -359,11 +360,14 @@ class Parser:
         return self._scan(self._spelled_apostrophes(self.v.fold(text)))
 
     def _strip_states(self, text: str) -> str:
+        return self._strip(text, ("country",))
+
+    def _strip(self, text: str, kinds: tuple[str, ...]) -> str:
         words = [self._known_or_fixed(w) for w in tokens(self._spelled_apostrophes(self.v.fold(text)))]
         kept, i = [], 0
         while i < len(words):
             size, tags = self._longest(words, i)
-            if tags and any(t.kind == "country" for t in tags):
+            if tags and any(t.kind in kinds for t in tags):
                 i += size
                 continue
             kept.append(words[i])

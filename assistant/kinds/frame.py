@@ -37,6 +37,7 @@ class Context:
     parse: Callable[[str, Any], Any]  # text (+ previous) -> Intent | Refusal
     scan: Callable[[str], Any]  # text -> what its words mention (the parser's _Found)
     strip_states: Callable[[str], str]  # text without the names of states
+    strip: Callable[[str, tuple[str, ...]], str] = lambda text, kinds: text  # text without words of these kinds
 
 
 def number(word: str) -> int | None:
