@@ -152,6 +152,9 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     if kind in ("partners", "never"):
         if countries:
             focus, countries = (countries[0],), countries[1:]
+        elif groups and previous is not None and mode and re.search(r"\b(it|its|it's|they|their)\b", text) and \
+                (previous.focus or _single_party(previous)):
+            focus = previous.focus or _single_party(previous)  # "which EU states has it got no agreement with?"
         elif groups:
             pos, key, _ = groups.pop(0)
             focus = v.groups[key].members
@@ -221,6 +224,12 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
                             f"How many agreements did each of {label} sign?"))
 
     only = bool(ONLY_AMONG.search(text))
+    if only and previous is not None and mode and previous.restrict and not countries and not groups and \
+            re.search(r"\b(themselves|each other|one another|they|them)\b", text):
+        # "Only the ones they signed among themselves" after each V4 member's figure: agreements among those states
+        filters.append(Parties(previous.restrict, "only", previous.restrict_label))
+        kind, dims = "list", []
+        restrict, restrict_label = (), ""
     for _pos, key, noun in groups:
         g = v.groups[key]
         if key == "neutral":
@@ -423,7 +432,8 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
         if kind in ("list", "breakdown") and dims in ([], ["country"]) and prev.kind in COUNTRY_ROW_KINDS \
                 and not restrict:  # "Who are they?"
             return replace(prev, count_rows=False, notes=tuple(notes))
-    if kind == "rank" and n is None and prev.kind != "rank":
+    if kind == "rank" and n is None and prev.kind != "rank" and not re.search(r"\b(rank|ranked|ranking|sort|sorted|order)\b",
+                                                                               text):
         n = 1  # "and who has the fewest?": one state (ties shown), as in a question of its own
     merged = list(prev.filters)
     share = list(prev.share)

@@ -45,7 +45,7 @@ REFER_THEN = re.compile(r"^(?:and |ok |so )*(?:the )?(?P<nth>" + "|".join(ORDINA
 COMPARE = re.compile(r"^(?:please |now |ok |so |and )?compare\b(?=.+\b(?:and|with|to|versus|vs)\b)|"
                      r"^(?:please |now |ok |so |and )?compare (?:the two|both|them both|both of them|those two|these two|"
                      r"the pair|the 2)\b|\bcompares? (?:with|to)\b|\b(?:how does (?:that|this|it) compare (?:with|to)|compared? (?:with|to)|versus|vs|against|"
-                     r"(?:and|what about|how about) \w+(?: \w+)? (?:by|for) comparison|side by side with|relative to)\b")
+                     r"(?:and|what about|how about) \w+(?: \w+)? (?:by|for) comparison|side by side(?: with)?|relative to)\b")
 WITH_STATE = re.compile(r"(?<!compare )(?<!compared )(?<!compares )\bwith ([a-z][\w'-]*(?: [a-z][\w'-]*)?)")
 INSTEAD = re.compile(r"\b(?:instead of|in place of|rather than|replacing)\b")
 SWAP_CUE = re.compile(r"^(?:and|what about|how about|and what about|ok and|same for|now|then|and for)\b")
@@ -126,7 +126,7 @@ def compare(text: str, previous: Intent | None, context: Context) -> Intent | Re
         new = [c for c in new if c not in partner_codes]
     else:
         partners = []
-    if len(new) >= 2 and not re.search(r"\b(that|this|it|those|these|them)\b", text):
+    if len(new) >= 2 and not re.search(r"\b(that|this|it|those|these|them|the (?:three|four|3|4)|all (?:three|four))\b", text):
         base = context.parse(re.sub(r"\b(?:(?:the )?number of )?partners?\b", " ",
                                     COMPARE.sub(" ", _strip_states_outside_events(text, context, partners))), None)
         if isinstance(base, Refusal) and base.reason != "no_question":
@@ -379,6 +379,7 @@ DROPS = (("time", re.compile(r"\b(?:all|any|every) (?:years?|dates?|periods?|tim
                              r"\bregardless of (?:the )?(?:form|kind|type)\b|\b(?:drop|forget|remove|ignore|without) the "
                              r"(?:form|type)(?: filter)?\b")),
          ("scope", re.compile(r"\b(?:bilateral (?:and|or) plurilateral|regardless of (?:the )?scope|any scope)\b")),
+         ("all", re.compile(r"\ball (?:of )?(?:their|its|his|her) (?:agreements|deals|pacts|ones)\b")),
          ("states", re.compile(r"\b(?:all|any|every) (?:the )?(?:states?|countries|country|nations?)\b(?! (?:with|that|which|who))")))
 
 
@@ -389,7 +390,9 @@ def drop_slot(text: str, previous: Intent, context: Context) -> Intent | Refusal
         if pattern.search(rest):
             said_any = True  # "whatever the topic": never read as "per topic", whether or not there was one
             rest = pattern.sub(" ", rest)
-            if any(f.slot == slot for f in previous.filters) or slot == "states" and previous.restrict:
+            if slot == "all":  # "each V4 member separately, all their agreements": no filter of the last question
+                dropped.extend(dict.fromkeys(f.slot for f in previous.filters))
+            elif any(f.slot == slot for f in previous.filters) or slot == "states" and previous.restrict:
                 dropped.append(slot)
     if not said_any:
         return None

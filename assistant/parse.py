@@ -28,6 +28,7 @@ from assistant.intent import (
     Intent,
     Month,
     Named,
+    Parties,
     PartyCount,
     Period,
     Refusal,
@@ -556,6 +557,11 @@ class Parser:
                         continue
                     # A narrowing cue keeps its words ("which of these" still asks "which").
                     return mode, (stripped if mode == "narrow" else stripped[len(cue):])
+        if re.match(r"(?:and )?(?:which|how many|what) (?:ones )?of (?:the )?[a-z]+(?:'s|s')(?: ones)? (?:are|were|is|was|"
+                    r"have|had|include|involve|concern|cover|came|date)\b", stripped) \
+                and set(self._countries_in(stripped)) & {c for f in previous.filters if isinstance(f, Parties)
+                                                         for c in f.codes}:
+            return "narrow", text  # "which of Sweden's are letters of intent?": of the rows just shown, Sweden's
         if re.search(r"\b(them|these|those|they|it|its|their|one|ones|that agreement|this agreement|the two|both of them|"
                      r"those two|these two|the three|those three|all three|the four)\b", stripped) \
                 or IMPLICIT_REF.match(stripped) or THEN.search(stripped):
