@@ -14,7 +14,8 @@ Kinds, in the order they are recognised:
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from assistant.data import FORMS
 from assistant.intent import (
@@ -68,15 +69,66 @@ def _dimensions(f, countries, groups) -> list[str]:
     return sorted(dims, key=lambda d: d not in ("year", "month"))
 
 
+@dataclass
+class Draft:
+    """The working reading of one question inside assemble(): made at its start, changed by its steps in order,
+    and dropped at its end (never shared, never kept). Each step reads and sets the fields it names."""
+
+    f: Any  # the parser's _Found: what the words mentioned
+    text: str
+    previous: Intent | None
+    mode: str | None  # None (a question of its own), "narrow", "replace", "orphan"
+    n: int | None
+    time_filters: list
+    notes: list[str] = field(default_factory=list)
+    referred: tuple[str, ...] = ()  # states of the last answer that "its / their" stand for
+    countries: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    groups: list = field(default_factory=list)
+    excluded_groups: list[str] = field(default_factory=list)
+    dims: list[str] = field(default_factory=list)
+    kind: str | None = None
+    metric: str = "agreements"
+    count_rows: bool = False
+    focus: tuple[str, ...] = ()
+    filters: list = field(default_factory=list)
+    restrict: tuple[str, ...] = ()
+    restrict_label: str = ""
+    row_kinds: bool = False
+    chart: str | None = None
+    has_own_kind: bool = False
+
+    @property
+    def rank_most(self) -> bool:
+        return self.f.has("rank_most")
+
+    @property
+    def rank_least(self) -> bool:
+        return self.f.has("rank_least")
+
+    @property
+    def named(self) -> bool:
+        return any(isinstance(x, Named) for x in self.time_filters)
+
+
 def assemble(parser, f, time_filters, n, previous, mode, text):
-    v = parser.v
-    notes: list[str] = []
-    subject = f.countries or f.groups or f.texts or f.forms or f.topics or f.scopes or f.mutual
+    """The words found -> one Intent (or a Refusal), in steps: states, kind, filters, then the follow-up or the
+    question of its own. A step returns an answer to stop early, or None to go on."""
+    d = _draft(f, time_filters, n, previous, mode, text)
+    for step in (_kind_of, _focus_of, _each_of_last, _several_states, _one_state, _groups_and_exclusions,
+                 _attributes, _view_and_references, _follow_on, _orphan):
+        done = step(parser.v, d) if step is not _attributes else step(parser, d)
+        if done is not None:
+            return done
+    return _own_question(parser.v, d)
+
+
+def _draft(f, time_filters, n, previous, mode, text) -> Draft:
+    """The states and groups named, with what joins them; "its / their" read as the last answer's states."""
     if mode == "narrow?":  # "show me only the strategic partnerships" narrows; "only Spain's deals" is a new question
         mode = None if (f.countries or f.groups) and f.agreement_word else "narrow"
     if previous is None and mode and mode != "orphan":
         mode = None
-
     # "its agreements", "their deals": the states the last answer named.
     referred = previous.cited_states if previous is not None and mode and re.search(
         r"\b(its|their|those two|these two|the two|both of them|they)\b", text) \
@@ -85,308 +137,353 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
         referred = ()  # "only their agreements with Ukraine" after "each Nordic state": the same rows, narrowed
     if referred and re.search(r"\b(overall|in total|altogether|in all|all told|whole dataset|all time)\b", text):
         previous, mode = None, None  # "How many have those two signed together overall?": a fresh count of them
-
-    # Countries and groups, with what joins them.
     excluded_at = [p for p, m in f.measures if m == "exclude"]
+
     def is_excluded(pos):
         return any(0 < pos - e <= 3 for e in excluded_at)
+
     countries = _unique([*referred, *(c for p, c in f.countries if not is_excluded(p))])
-    excluded = _unique(c for p, c in f.countries if is_excluded(p))
     groups = [(p, g, noun) for p, g, noun in f.groups if not is_excluded(p)]
-    excluded_groups = [g for p, g, _ in f.groups if is_excluded(p)]
+    return Draft(f=f, text=text, previous=previous, mode=mode, n=n, time_filters=list(time_filters),
+                 referred=referred, countries=countries,
+                 excluded=_unique(c for p, c in f.countries if is_excluded(p)), groups=groups,
+                 excluded_groups=[g for p, g, _ in f.groups if is_excluded(p)],
+                 dims=_dimensions(f, countries, groups), filters=list(time_filters))
 
-    dims = _dimensions(f, countries, groups)
-    rank_most, rank_least = f.has("rank_most"), f.has("rank_least")
 
-    # The kind of question.
-    kind, metric, count_rows, focus = None, "agreements", False, ()
-    named = any(isinstance(x, Named) for x in time_filters)
+def _kind_of(v, d: Draft) -> Refusal | None:
+    """The kind of question, from its measures, dimensions and the agreement just shown."""
+    f, previous, text = d.f, d.previous, d.text
     # "when was it signed and what kind of document is it?": one agreement just shown, in full.
     referent = previous is not None and len(previous.cited) == 1 and \
         re.search(r"\b(it|that one|this one|that agreement|this agreement)\b", text)
     if f.has("detail") and not (f.has("first") or f.has("latest")) and \
-            (f.texts or named or referent or not (countries or groups or dims)) or \
-            referent and dims and "country" not in dims:  # "what topics does it cover?": the agreement in full
-        kind = "detail"
+            (f.texts or d.named or referent or not (d.countries or d.groups or d.dims)) or \
+            referent and d.dims and "country" not in d.dims:  # "what topics does it cover?": the agreement in full
+        d.kind = "detail"
     elif f.has("never"):
-        kind = "never"
+        d.kind = "never"
     elif f.has("connected"):
-        kind, metric, dims = "rank", "partners", ["country"]
-    elif f.has("partners") and (countries or groups or (previous is not None and
-                                                        (previous.focus or _single_party(previous)))):
-        kind = "partners"
-        if (rank_most or rank_least or n) and not any(w in RANK_ALL for w in f.words):
-            n = n or 1  # "France's top partner"; "rank Ukraine's partners" lists them all, in order
-        count_rows = f.has("count")
-    elif f.has("partners") and (rank_most or rank_least):
-        kind, metric, dims = "rank", "partners", ["country"]
+        d.kind, d.metric, d.dims = "rank", "partners", ["country"]
+    elif f.has("partners") and (d.countries or d.groups or (previous is not None and
+                                                            (previous.focus or _single_party(previous)))):
+        d.kind = "partners"
+        if (d.rank_most or d.rank_least or d.n) and not any(w in RANK_ALL for w in f.words):
+            d.n = d.n or 1  # "France's top partner"; "rank Ukraine's partners" lists them all, in order
+        d.count_rows = f.has("count")
+    elif f.has("partners") and (d.rank_most or d.rank_least):
+        d.kind, d.metric, d.dims = "rank", "partners", ["country"]
     elif f.has("partners"):
         return Refusal("clarify", "Whose partners do you mean?", "a question about partners without a state",
                        ("Who are Slovakia's partners?", "Who are France's partners?",
                         "Which country has the most partners?"))
-    elif f.has("first"):
-        kind = "first"
-    elif f.has("latest"):
-        kind = "latest"
-    elif rank_most or rank_least:
-        kind = "rank"
-        if not dims:
-            dims = ["country"]
-    elif dims:
-        kind = "breakdown"
+    elif f.has("first") or f.has("latest"):
+        d.kind = "first" if f.has("first") else "latest"
+    elif d.rank_most or d.rank_least:
+        d.kind = "rank"
+        d.dims = d.dims or ["country"]
+    elif d.dims:
+        d.kind = "breakdown"
     elif f.has("count"):
-        kind = "count"
+        d.kind = "count"
     elif f.has("list") or f.agreement_word:
-        kind = "list"
-
+        d.kind = "list"
     # A country breakdown of one state's agreements is that state's partners.
-    if kind in ("rank", "breakdown") and dims == ["country"] and len(countries) == 1 and metric == "agreements" \
-            and not f.has("each"):
-        kind = "partners"
-        if rank_most or rank_least:
-            n = n or 1
-        count_rows = f.has("count") and not (rank_most or rank_least)
-    elif kind in ("rank", "breakdown") and dims == ["country"] and f.has("count") and not (rank_most or rank_least) \
-            and not f.has("each"):
-        count_rows = True
-    if kind in ("partners", "never"):
-        if countries:
-            focus, countries = (countries[0],), countries[1:]
-        elif groups and previous is not None and mode and re.search(r"\b(it|its|it's|they|their)\b", text) and \
-                (previous.focus or _single_party(previous)):
-            focus = previous.focus or _single_party(previous)  # "which EU states has it got no agreement with?"
-        elif groups:
-            pos, key, _ = groups.pop(0)
-            focus = v.groups[key].members
-        elif previous is not None and (previous.focus or _single_party(previous)):
-            focus = previous.focus or _single_party(previous)  # "Who are its partners?", "With which partners?"
-            mode = mode or "narrow"  # ... of the agreements just discussed (their period, topic, ...)
-        else:
-            return Refusal("clarify", "Which state do you mean?", "a question about one state's ties without the state",
-                           ("Which states has Austria never signed with?", "Who are Malta's partners?"))
+    country_rows = d.kind in ("rank", "breakdown") and d.dims == ["country"] and not f.has("each")
+    if country_rows and len(d.countries) == 1 and d.metric == "agreements":
+        d.kind = "partners"
+        if d.rank_most or d.rank_least:
+            d.n = d.n or 1
+        d.count_rows = f.has("count") and not (d.rank_most or d.rank_least)
+    elif country_rows and f.has("count") and not (d.rank_most or d.rank_least):
+        d.count_rows = True
+    return None
 
-    filters: list = list(time_filters)
-    restrict: tuple[str, ...] = ()
-    restrict_label = ""
-    row_kinds = kind in COUNTRY_ROW_KINDS or (kind in ("rank", "breakdown") and ("country" in dims or "pair" in dims))
 
-    if previous is not None and mode and f.has("each") and not countries and not groups and not restrict:
-        group = next((x for x in previous.filters if isinstance(x, Parties) and len(x.codes) > 1), None)
-        if group:  # "And for each member?", "How many for each of the three?"
-            restrict, restrict_label = group.codes, group.label
-            kind, dims, row_kinds = "breakdown", ["country"], True
+def _focus_of(v, d: Draft) -> Refusal | None:
+    """Partners and never-signed-with questions are about one state (or group): the focus."""
+    if d.kind not in COUNTRY_ROW_KINDS:
+        return None
+    previous = d.previous
+    if d.countries:
+        d.focus, d.countries = (d.countries[0],), d.countries[1:]
+    elif d.groups and previous is not None and d.mode and re.search(r"\b(it|its|it's|they|their)\b", d.text) and \
+            (previous.focus or _single_party(previous)):
+        d.focus = previous.focus or _single_party(previous)  # "which EU states has it got no agreement with?"
+    elif d.groups:
+        _pos, key, _ = d.groups.pop(0)
+        d.focus = v.groups[key].members
+    elif previous is not None and (previous.focus or _single_party(previous)):
+        d.focus = previous.focus or _single_party(previous)  # "Who are its partners?", "With which partners?"
+        d.mode = d.mode or "narrow"  # ... of the agreements just discussed (their period, topic, ...)
+    else:
+        return Refusal("clarify", "Which state do you mean?", "a question about one state's ties without the state",
+                       ("Which states has Austria never signed with?", "Who are Malta's partners?"))
+    return None
 
-    # Several states: together (between / with / and ... together), either, or each.
-    if len(countries) > 1:
-        positions = [p for p, c in f.countries if c in countries] or [0]
-        lo, hi = min(positions), max(positions)
-        between = f.words[lo:hi + 1]
-        lo = 0 if referred else lo
-        joined = bool(referred) or f.has("both") or "with" in between or "between" in f.words[max(0, lo - 3):lo] \
-            or bool(INVOLVING.search(" ".join(between))) or bool(SIGNED_BY_BOTH.search(text)) \
-            or (len(countries) == 2 and hi - lo == 1) \
-            or (previous is not None and mode == "replace" and len(countries) == 2 and any(
-                isinstance(x, Parties) and x.mode == "all" and len(x.codes) == 2 for x in previous.filters)) \
-            or (len(countries) == 2 and f.scopes == ["bilateral"]) \
-            or f.joint or kind in ("first", "latest")  # "joint declarations of A and B", "when did A and B first sign"
-        if f.has("each") or (kind in ("rank", "breakdown") and not joined and not f.has("either")):
-            restrict, restrict_label = tuple(sorted(countries)), v.name_list(countries)
-            if "country" not in dims:
-                dims = ["country", *dims] if kind == "breakdown" else ["country"]
-            kind = kind if kind in ("rank", "breakdown") else "breakdown"
-            row_kinds = True
-        elif "or" in between or "either" in f.words or (f.has("either") and not (f.topics or f.forms)):
-            # "German or Dutch agreements"; the 'or' of "joint units or exercises" joins topics, not the states
-            filters.append(Parties(tuple(countries), "any", v.name_list(countries).replace(" and ", " or ")))
-        elif joined or kind in COUNTRY_ROW_KINDS:
-            if kind in COUNTRY_ROW_KINDS:
-                restrict, restrict_label = tuple(sorted(countries)), v.name_list(countries)
-            else:
-                filters.append(Parties(tuple(countries), "all", v.name_list(countries)))
-        else:
-            names = v.name_list(countries)
-            return Refusal(
-                "clarify",
-                f"Do you mean agreements that {names} signed together, or each state's agreements?",
-                f"a question naming {names} without saying whether together or each",
-                (f"How many agreements did {names} sign together?",
-                 f"How many agreements did each of {names} sign?",
-                 f"Agreements involving {names.replace(' and ', ' or ')}"))
-    elif countries:
-        filters.append(Parties((countries[0],), "any", v.prose_name(countries[0])))
-        if groups and kind in ("count", "list", None) and not (f.has("both") or f.has("either") or "with" in f.words
-                                                                 or "between" in f.words or ONLY_AMONG.search(text)
-                                                                 or INVOLVING.search(text)):
-            label = f"{v.groups[groups[0][1]].label.split(' (')[0]} and {v.prose_name(countries[0])}"
-            return Refusal("clarify", f"Do you mean agreements that {label} signed together, or each one's agreements?",
-                           f"a question naming {label} without saying whether together or each",
-                           (f"How many agreements did {label} sign together?",
-                            f"How many agreements did each of {label} sign?"))
 
-    only = bool(ONLY_AMONG.search(text))
-    if only and previous is not None and mode and previous.restrict and not countries and not groups and \
-            re.search(r"\b(themselves|each other|one another|they|them)\b", text):
+def _each_of_last(v, d: Draft) -> None:
+    """'And for each member?', 'How many for each of the three?': the last question's group, state by state."""
+    d.row_kinds = d.kind in COUNTRY_ROW_KINDS or (d.kind in ("rank", "breakdown") and
+                                                  ("country" in d.dims or "pair" in d.dims))
+    if d.previous is not None and d.mode and d.f.has("each") and not d.countries and not d.groups:
+        group = next((x for x in d.previous.filters if isinstance(x, Parties) and len(x.codes) > 1), None)
+        if group:
+            d.restrict, d.restrict_label = group.codes, group.label
+            d.kind, d.dims, d.row_kinds = "breakdown", ["country"], True
+
+
+def _several_states(v, d: Draft) -> Refusal | None:
+    """Several states: together (between / with / and ... together), either, or each — else ask which."""
+    if len(d.countries) < 2:
+        return None
+    f, countries, previous = d.f, d.countries, d.previous
+    positions = [p for p, c in f.countries if c in countries] or [0]
+    lo, hi = min(positions), max(positions)
+    between = f.words[lo:hi + 1]
+    lo = 0 if d.referred else lo
+    joined = bool(d.referred) or f.has("both") or "with" in between or "between" in f.words[max(0, lo - 3):lo] \
+        or bool(INVOLVING.search(" ".join(between))) or bool(SIGNED_BY_BOTH.search(d.text)) \
+        or (len(countries) == 2 and hi - lo == 1) \
+        or (previous is not None and d.mode == "replace" and len(countries) == 2 and any(
+            isinstance(x, Parties) and x.mode == "all" and len(x.codes) == 2 for x in previous.filters)) \
+        or (len(countries) == 2 and f.scopes == ["bilateral"]) \
+        or f.joint or d.kind in ("first", "latest")  # "joint declarations of A and B", "when did A and B first sign"
+    if f.has("each") or (d.kind in ("rank", "breakdown") and not joined and not f.has("either")):
+        d.restrict, d.restrict_label = tuple(sorted(countries)), v.name_list(countries)
+        if "country" not in d.dims:
+            d.dims = ["country", *d.dims] if d.kind == "breakdown" else ["country"]
+        d.kind = d.kind if d.kind in ("rank", "breakdown") else "breakdown"
+        d.row_kinds = True
+    elif "or" in between or "either" in f.words or (f.has("either") and not (f.topics or f.forms)):
+        # "German or Dutch agreements"; the 'or' of "joint units or exercises" joins topics, not the states
+        d.filters.append(Parties(tuple(countries), "any", v.name_list(countries).replace(" and ", " or ")))
+    elif joined and d.kind not in COUNTRY_ROW_KINDS:
+        d.filters.append(Parties(tuple(countries), "all", v.name_list(countries)))
+    elif d.kind in COUNTRY_ROW_KINDS:
+        d.restrict, d.restrict_label = tuple(sorted(countries)), v.name_list(countries)
+    else:
+        names = v.name_list(countries)
+        return Refusal(
+            "clarify",
+            f"Do you mean agreements that {names} signed together, or each state's agreements?",
+            f"a question naming {names} without saying whether together or each",
+            (f"How many agreements did {names} sign together?",
+             f"How many agreements did each of {names} sign?",
+             f"Agreements involving {names.replace(' and ', ' or ')}"))
+    return None
+
+
+def _one_state(v, d: Draft) -> Refusal | None:
+    """One state: its agreements — and with a group beside it, ask whether together or each."""
+    if len(d.countries) != 1:
+        return None
+    f, code = d.f, d.countries[0]
+    d.filters.append(Parties((code,), "any", v.prose_name(code)))
+    if d.groups and d.kind in ("count", "list", None) and not (
+            f.has("both") or f.has("either") or "with" in f.words or "between" in f.words
+            or ONLY_AMONG.search(d.text) or INVOLVING.search(d.text)):
+        label = f"{v.groups[d.groups[0][1]].label.split(' (')[0]} and {v.prose_name(code)}"
+        return Refusal("clarify", f"Do you mean agreements that {label} signed together, or each one's agreements?",
+                       f"a question naming {label} without saying whether together or each",
+                       (f"How many agreements did {label} sign together?",
+                        f"How many agreements did each of {label} sign?"))
+    return None
+
+
+def _groups_and_exclusions(v, d: Draft) -> None:
+    """Groups: the states whose rows are shown, or the agreements' parties (any / only); states left out."""
+    only = bool(ONLY_AMONG.search(d.text))
+    previous = d.previous
+    if only and previous is not None and d.mode and previous.restrict and not d.countries and not d.groups and \
+            re.search(r"\b(themselves|each other|one another|they|them)\b", d.text):
         # "Only the ones they signed among themselves" after each V4 member's figure: agreements among those states
-        filters.append(Parties(previous.restrict, "only", previous.restrict_label))
-        kind, dims = "list", []
-        restrict, restrict_label = (), ""
-    for _pos, key, noun in groups:
+        d.filters.append(Parties(previous.restrict, "only", previous.restrict_label))
+        d.kind, d.dims = "list", []
+        d.restrict, d.restrict_label = (), ""
+    for _pos, key, noun in d.groups:
         g = v.groups[key]
         if key == "neutral":
-            notes.append("'neutral' = Austria, Cyprus, Ireland and Malta (the EU states outside NATO)")
+            d.notes.append("'neutral' = Austria, Cyprus, Ireland and Malta (the EU states outside NATO)")
         if only:
-            filters.append(Parties(g.members, "only", g.label))
-        elif row_kinds and not restrict and (f.has("each") or kind in COUNTRY_ROW_KINDS or noun or kind in ("rank", "breakdown")):
-            restrict, restrict_label = g.members, g.label
+            d.filters.append(Parties(g.members, "only", g.label))
+        elif d.row_kinds and not d.restrict and (d.f.has("each") or d.kind in COUNTRY_ROW_KINDS or noun
+                                                 or d.kind in ("rank", "breakdown")):
+            d.restrict, d.restrict_label = g.members, g.label
         else:
-            filters.append(Parties(g.members, "any", g.label))
-    for c in excluded:
-        filters.append(Excluding((c,), v.prose_name(c)))
-    for key in excluded_groups:
-        filters.append(Excluding(v.groups[key].members, v.groups[key].label))
+            d.filters.append(Parties(g.members, "any", g.label))
+    for c in d.excluded:
+        d.filters.append(Excluding((c,), v.prose_name(c)))
+    for key in d.excluded_groups:
+        d.filters.append(Excluding(v.groups[key].members, v.groups[key].label))
 
+
+def _attributes(parser, d: Draft) -> Refusal | None:
+    """Forms, topics, scope, the mutual defence clause and names: the agreements' own filters."""
+    f, text = d.f, d.text
     forms = _unique(f.forms)
     contrast = CONTRAST.search(text)
     if forms and contrast and not f.treaty_word:
         # "MoUs or formal agreements rather than declarations": the forms after 'rather than' are left out
-        excluded = set(parser._scan_text(text[contrast.end():]).forms)
-        kept = [x for x in forms if x not in excluded]
-        forms = kept or [x for x in FORMS if x not in excluded]
+        left_out = set(parser._scan_text(text[contrast.end():]).forms)
+        forms = [x for x in forms if x not in left_out] or [x for x in FORMS if x not in left_out]
     if f.treaty_word and forms and contrast:
         # "treaties rather than declarations or MoUs": treaties as a kind, set against the other forms
         forms = ["strategic partnership"]
-        notes.append("'treaties' set against other forms = strategic partnerships")
-    if forms and "form" in dims:
+        d.notes.append("'treaties' set against other forms = strategic partnerships")
+    if forms and "form" in d.dims:
         forms = []  # "by type of document (declarations, LoIs, MoUs)": the forms are examples of the breakdown
     if forms:
-        filters.append(Form(tuple(forms)))
-    elif f.treaty_word and kind != "detail":
-        if not f.other_agreement_word and not ANY_KIND.search(text) and mode is None and not f.texts and not named:
+        d.filters.append(Form(tuple(forms)))
+    elif f.treaty_word and d.kind != "detail":
+        if not f.other_agreement_word and not ANY_KIND.search(text) and d.mode is None and not f.texts and not d.named:
             # ("the Treaty of Nancy", "the Quirinal Treaty" name one agreement: no kind to ask about)
             # SEMANTICS.md: 'treaty' is a word for any agreement, but 'treaties' as a kind = strategic partnership.
-            said = " ".join(w for w in f.words if w not in ("how", "many")) or "treaties"
             return Refusal(
                 "clarify", "Do you mean agreements of any kind, or treaties as a kind (formal strategic partnerships)?",
                 "a question about 'treaties', which can mean any agreement or the strategic partnerships",
                 (_rephrase(text, "agreements"), _rephrase(text, "strategic partnerships")))
-        notes.append("'treaty' is read as any agreement; ask for 'strategic partnerships' for treaties as a kind")
-    for t in _unique(f.topics):
-        filters.append(Topic(t))
+        d.notes.append("'treaty' is read as any agreement; ask for 'strategic partnerships' for treaties as a kind")
+    d.filters.extend(Topic(t) for t in _unique(f.topics))
     scopes = _unique(f.scopes)
     if len(scopes) == 1:
-        filters.append(Scope(scopes[0]))
-    elif scopes and "scope" not in dims:
-        dims.append("scope")
-        kind = kind if kind in ("breakdown", "rank") else "breakdown"
+        d.filters.append(Scope(scopes[0]))
+    elif scopes and "scope" not in d.dims:
+        d.dims.append("scope")
+        d.kind = d.kind if d.kind in ("breakdown", "rank") else "breakdown"
     if f.mutual:
-        filters.append(MutualDefence(True))
+        d.filters.append(MutualDefence(True))
     for word in _unique(f.texts):
         # A name from the titles reads as the agreements it names, unless the question also asks for mentions.
-        filters.append(Text(word, in_title=word in f.names and not MENTIONS.search(text)))
-
-    chart = f.charts[0] if f.charts else None
-    if chart in ("network", "heatmap") and kind in (None, "list", "count", "breakdown") and dims in ([], ["country"]):
-        kind, dims = "breakdown", ["pair"]  # "the network of partnerships": pairs of states, drawn as a graph
+        d.filters.append(Text(word, in_title=word in f.names and not MENTIONS.search(text)))
+    d.chart = f.charts[0] if f.charts else None
+    if d.chart in ("network", "heatmap") and d.kind in (None, "list", "count", "breakdown") and d.dims in ([], ["country"]):
+        d.kind, d.dims = "breakdown", ["pair"]  # "the network of partnerships": pairs of states, drawn as a graph
     # A question with its own agreement noun and states ("Lithuania's agreements with Germany") asks anew.
-    has_own_kind = kind is not None and (f.measures or dims or (f.agreement_word and countries and mode != "narrow"))
-    if kind in COUNTRY_ROW_KINDS:
-        dims = []
-    if previous is not None and chart and not filters and not dims and not focus:
+    d.has_own_kind = d.kind is not None and bool(f.measures or d.dims or (f.agreement_word and d.countries
+                                                                          and d.mode != "narrow"))
+    if d.kind in COUNTRY_ROW_KINDS:
+        d.dims = []
+    return None
+
+
+def _view_and_references(v, d: Draft) -> Intent | None:
+    """A new view of the last answer, or a question about the rows or the agreement it showed."""
+    previous, text, f = d.previous, d.text, d.f
+    if previous is None:
+        return None
+    if d.chart and not d.filters and not d.dims and not d.focus:
         # "show them as a line chart": the same question, drawn differently.
-        again = replace(previous, chart=chart)
+        again = replace(previous, chart=d.chart)
         return replace(again, kind="list") if again.kind == "count" else again
-    if previous is not None and mode is None and countries and not groups and not f.agreement_word and any(
-            isinstance(x, Parties) and len(x.codes) > 1 and set(countries) <= set(x.codes) for x in previous.filters):
-        mode = "narrow"  # "Show me Estonia's latest" after the Baltic states' air defence deals: within them
-    if previous is not None and mode is None and kind in ("first", "latest") and not subject and not time_filters:
-        mode = "narrow"  # "Which was the first?": the first of the agreements just discussed
-    others = previous is not None and re.search(r"\b(other|else)\b", text) and dims == ["country"]
-    if others:  # "Which other countries signed them?", "Who else signed them?": the states not yet named
+    if d.mode is None and d.countries and not d.groups and not f.agreement_word and any(
+            isinstance(x, Parties) and len(x.codes) > 1 and set(d.countries) <= set(x.codes) for x in previous.filters):
+        d.mode = "narrow"  # "Show me Estonia's latest" after the Baltic states' air defence deals: within them
+    subject = f.countries or f.groups or f.texts or f.forms or f.topics or f.scopes or f.mutual
+    if d.mode is None and d.kind in ("first", "latest") and not subject and not d.time_filters:
+        d.mode = "narrow"  # "Which was the first?": the first of the agreements just discussed
+    if re.search(r"\b(other|else)\b", text) and d.dims == ["country"]:
+        # "Which other countries signed them?", "Who else signed them?": the states not yet named
         named = {c for x in previous.filters if isinstance(x, Parties) and x.mode != "only" for c in x.codes}
-        restrict = tuple(sorted(set(v.names) - named))
-        restrict_label = OTHER_STATES
-        filters = [x for x in filters if not isinstance(x, Parties)]
         base = previous
         if previous.cited and previous.kind in ("first", "latest", "detail") and re.search(r"\b(it|that one)\b", text):
             base = previous.with_(filters=(Named("the agreement just shown", previous.cited),))  # "Who else signed it?"
-        return _follow_up(base, "narrow", "breakdown", filters, (), ["country"], None, "agreements", False, None,
-                          False, restrict, restrict_label, notes, others=True)
-    if previous is not None and previous.cited and re.search(r"\bother(\s+[\w-]+){0,3}?\s+(agreements|deals|pacts|ones|"
-                                                             r"treaties|documents|arrangements)\b|\banything else\b", text):
-        filters.append(Named("the agreements just shown", previous.cited, exclude=True))
-        return Intent(kind=kind or "list", filters=ordered(filters), notes=tuple(notes))  # "which other agreements…"
-    if previous is not None and previous.cited and (previous.kind in ("first", "latest", "detail") or
-                                                     len(previous.cited) == 1) and mode and \
-            re.search(r"\b(it|that agreement|this agreement|that one|this one)\b", text) and kind != "detail" and \
-            not any(isinstance(x, (Text, Named)) for x in filters):
+        return _follow_up(base, "narrow", "breakdown", [x for x in d.filters if not isinstance(x, Parties)], (),
+                          ["country"], None, "agreements", False, None, False, tuple(sorted(set(v.names) - named)),
+                          OTHER_STATES, d.notes, others=True)
+    if previous.cited and re.search(r"\bother(\s+[\w-]+){0,3}?\s+(agreements|deals|pacts|ones|"
+                                    r"treaties|documents|arrangements)\b|\banything else\b", text):
+        d.filters.append(Named("the agreements just shown", previous.cited, exclude=True))
+        return Intent(kind=d.kind or "list", filters=ordered(d.filters), notes=tuple(d.notes))  # "which other agreements…"
+    by_name = any(isinstance(x, (Text, Named)) for x in d.filters)
+    if previous.cited and (previous.kind in ("first", "latest", "detail") or len(previous.cited) == 1) and d.mode and \
+            re.search(r"\b(it|that agreement|this agreement|that one|this one)\b", text) and d.kind != "detail" and \
+            not by_name:
         # "Who signed it?": a question about the agreement just shown — found by its id, so the last question's
         # filters have nothing to add (and must not turn "who signed it" into one state's partners).
-        shown = [Named("the agreement just shown", previous.cited), *filters]
-        if dims:
-            return Intent(kind="breakdown", dims=tuple(dims[:2]), filters=ordered(shown), notes=tuple(notes))
-        filters = shown
-        mode = None
-    if kind == "detail" and previous is not None and previous.cited and mode and \
-            not any(isinstance(x, (Text, Named)) for x in filters):
+        shown = [Named("the agreement just shown", previous.cited), *d.filters]
+        if d.dims:
+            return Intent(kind="breakdown", dims=tuple(d.dims[:2]), filters=ordered(shown), notes=tuple(d.notes))
+        d.filters, d.mode = shown, None
+    if d.kind == "detail" and previous.cited and d.mode and not by_name:
         # "Tell me more about it": the agreement(s) the last answer named.
-        return Intent(kind="detail", filters=(Named("the agreement just shown", previous.cited),), notes=tuple(notes))
-    elliptic = not has_own_kind and not f.agreement_word and (filters or chart or focus)  # "Italy?", "In 2021?"
-    elliptic = elliptic or (dims and not filters and not f.agreement_word and not f.has("count"))  # "per year"
-    if previous is not None and previous.kind in KINDS and mode and not dims and not any(
+        return Intent(kind="detail", filters=(Named("the agreement just shown", previous.cited),), notes=tuple(d.notes))
+    return None
+
+
+def _follow_on(v, d: Draft) -> Intent | None:
+    """A follow-up ('Italy?', 'In 2021?', 'per year', 'which of these …'): an edit of the last Intent."""
+    previous, f = d.previous, d.f
+    if previous is None:
+        return None
+    elliptic = not d.has_own_kind and not f.agreement_word and bool(d.filters or d.chart or d.focus)  # "Italy?"
+    elliptic = elliptic or bool(d.dims and not d.filters and not f.agreement_word and not f.has("count"))  # "per year"
+    kind, has_own_kind = d.kind, d.has_own_kind
+    if previous.kind in KINDS and d.mode and not d.dims and not any(
             m in ("count", "rank_most", "rank_least", "each", "partners", "never", "first", "latest", "share")
             for _, m in f.measures):
         # "What about just the Polish agreements since the invasion?" after an average: the same kind, new filters
-        has_own_kind, elliptic = False, True
-        kind = None
-    if previous is not None and (mode or elliptic):
-        with_partner = bool(countries) and "with" in f.words[:min(p for p, c in f.countries)] if f.countries else False
-        return _follow_up(previous, mode, kind if has_own_kind else None, filters, focus, dims, n, metric,
-                          count_rows, chart, rank_least, restrict, restrict_label, notes, with_partner, text=text)
+        has_own_kind, elliptic, kind = False, True, None
+    if not (d.mode or elliptic):
+        return None
+    with_partner = bool(d.countries) and "with" in f.words[:min(p for p, c in f.countries)] if f.countries else False
+    return _follow_up(previous, d.mode, kind if has_own_kind else None, d.filters, d.focus, d.dims, d.n, d.metric,
+                      d.count_rows, d.chart, d.rank_least, d.restrict, d.restrict_label, d.notes, with_partner,
+                      text=d.text)
 
-    if mode == "orphan" and f.has("each") and (countries or groups):
-        mode = None  # "For each V4 country, how many has it signed?": 'it' is each of them
-    if mode == "orphan" and not countries and not groups and not focus and not any(
-            isinstance(x, (Parties, Text, Named)) for x in filters):  # "Lancaster House 2.0 - when was it signed?"
+
+def _orphan(v, d: Draft) -> Refusal | None:
+    """A question that leans on an earlier one, in a new conversation: ask who or what is meant."""
+    if d.mode == "orphan" and d.f.has("each") and (d.countries or d.groups):
+        d.mode = None  # "For each V4 country, how many has it signed?": 'it' is each of them
+    if d.mode != "orphan":
+        return None
+    if not d.countries and not d.groups and not d.focus and not any(
+            isinstance(x, (Parties, Text, Named)) for x in d.filters):  # "Lancaster House 2.0 - when was it signed?"
         return Refusal("clarify", "Who do you mean? There is no earlier question in this conversation; name the "
                        "states or agreements, e.g. 'How many agreements did France and Germany sign together?'",
                        "a question that refers back to an earlier one, in a new conversation",
                        tuple(v.suggestions["starter"][:3]), reason="orphan")
-    if mode == "orphan" and kind is None and filters:
-        said = "; ".join(x.words() for x in filters)
-        name = next((x.label for x in filters if isinstance(x, Parties)), None)
+    if d.kind is None and d.filters:
+        said = "; ".join(x.words() for x in d.filters)
+        name = next((x.label for x in d.filters if isinstance(x, Parties)), None)
         options = (f"How many agreements did {name} sign?", f"Who are {name}'s partners?") if name else \
             ("How many agreements were signed per year?",)
         return Refusal("clarify", f"What would you like to know about agreements {said}? There is no earlier question "
                        "in this conversation to compare with.", "a follow-up without an earlier question", options)
+    return None
+
+
+def _own_question(v, d: Draft) -> Intent | Refusal:
+    """A question of its own: its kind (a list when only filters were said), its defaults, its Intent."""
+    f, kind, n = d.f, d.kind, d.n
     if kind is None:
-        if filters or focus:
-            kind = "list"
-        else:
+        if not (d.filters or d.focus):
             return Refusal("unsupported", "I did not find a question about the agreements in that. "
                            "Ask, for example, about a country, a year, a kind of agreement or a topic.",
                            "I read this as something other than a question about the agreements.",
                            tuple(v.suggestions["starter"][:4]), reason="no_question")
-    if kind == "detail" and not any(isinstance(x, (Text, Named)) for x in filters):
+        kind = "list"
+    if kind == "detail" and not any(isinstance(x, (Text, Named)) for x in d.filters):
         return Refusal("clarify", "Which agreement do you mean? Name it, e.g. 'the Treaty of Nancy'.",
                        "a request for details without an agreement's name",
                        ("Tell me about the Treaty of Nancy", "Tell me about the Aachen Treaty"))
-    if chart and kind == "count":
+    if d.chart and kind == "count":
         kind = "list"
-    if kind in ("rank",) and n is None and restrict and any(w in RANK_ALL for w in f.words):
-        pass  # "Rank Poland, Estonia and Romania by number of agreements": all of them, in order
-    elif kind in ("rank",) and n is None:
+    if kind == "rank" and n is None and not (d.restrict and any(w in RANK_ALL for w in f.words)):
+        # ("Rank Poland, Estonia and Romania by number of agreements": all of them, in order)
         n = 1
-        plural = any(f.words[p].endswith("s") and f.words[p] not in ("parties", "signatories")
-                     for p, _ in f.dims if p < len(f.words))
-        if plural:
+        if any(f.words[p].endswith("s") and f.words[p] not in ("parties", "signatories")
+               for p, _ in f.dims if p < len(f.words)):
             n = 5
-            notes.append("'the most' for several is read as the top 5")
+            d.notes.append("'the most' for several is read as the top 5")
     if kind in ("first", "latest") and n is None:
         n = 1
-    return Intent(kind=kind, filters=ordered(filters), dims=tuple(dims[:2]), focus=focus,
-                  focus_label=v.name_list(focus) if focus and len(focus) < 6 else _group_label(v, focus),
-                  restrict=restrict, restrict_label=restrict_label, metric=metric, n=n,
-                  ascending=rank_least and kind not in ("list", "count"), count_rows=count_rows, chart=chart, notes=tuple(notes))
+    return Intent(kind=kind, filters=ordered(d.filters), dims=tuple(d.dims[:2]), focus=d.focus,
+                  focus_label=v.name_list(d.focus) if d.focus and len(d.focus) < 6 else _group_label(v, d.focus),
+                  restrict=d.restrict, restrict_label=d.restrict_label, metric=d.metric, n=n,
+                  ascending=d.rank_least and kind not in ("list", "count"), count_rows=d.count_rows, chart=d.chart,
+                  notes=tuple(d.notes))
 
 
 CONTRAST = re.compile(r"\b(rather than|not|instead of|as opposed to|versus|vs|unlike|other than|excluding|except)\b")
