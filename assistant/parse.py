@@ -180,6 +180,7 @@ class Parser:
     def __init__(self, vocab: Vocabulary):
         self.v = vocab
         self._corrections: dict[str, str] = {}  # typos read as known words (said in the interpretation)
+        self._context: list[str] = []  # openings read as context and left out (said in the interpretation)
 
     # -- entry point -------------------------------------------------------------------------
     def parse(self, question: str, previous: Intent | None = None, kinds: bool = True) -> Intent | Refusal:
@@ -298,13 +299,24 @@ class Parser:
         intent = self._assemble(found, time.filters + extra_filters, n, previous, mode, rest)
         if isinstance(intent, Refusal):
             return intent
-        typos = tuple(f"read '{w}' as '{f}'" for w, f in self._corrections.items())
+        typos = tuple(f"read '{w}' as '{f}'" for w, f in self._corrections.items()) + tuple(
+            f"the opening '{c}' is read as context and left out" for c in self._context)
         if order and intent.kind in ("list", "count"):
             oldest = bool(order[1]) and order[1] in ("oldest", "earliest") or not order[1]
             intent = intent.with_(kind="list", ascending=oldest)
         return intent.with_(notes=tuple(intent.notes) + tuple(time.notes) + tuple(notes) + typos)
 
     def _without_preamble(self, text: str) -> str:
+        cut = self._preamble_cut(text)
+        if cut != text and not text.endswith(cut):
+            return cut  # a pronoun replaced by the states the opening named: nothing left out
+        if cut != text:
+            before = text[: len(text) - len(cut)]
+            if self._scan_text(before).unknown:  # words no rule places are never dropped unsaid
+                self._context.append(" ".join(before.split()).strip(" .:;-–"))
+        return cut
+
+    def _preamble_cut(self, text: str) -> str:
         """'Minister is in Warsaw next month. How many agreements has Poland signed?', 'For the committee note: how
         many …', 'Ahead of the Rome visit - how many …': a sentence before a whole question is context, not
         part of it — dropped when the question names every state the preamble does (else it may be the subject)."""
@@ -313,6 +325,8 @@ class Parser:
             return text
         before, rest = text[: m.end()], text[m.end():]
         said, asked = self._scan_text(before), self._scan_text(rest)
+        if said.not_in_data:
+            return text  # "ratified. For a briefing note: …": a condition the data lacks is never context
         names = said.texts if not (asked.countries or asked.groups) else []  # a title word before a question
         chatter = not (said.countries or said.groups or said.topics or said.forms or said.scopes or names or
                        said.mutual or said.dims or said.measures or said.outside or said.off_topic) \
