@@ -532,48 +532,7 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
     if kind == "rank" and n is None and prev.kind != "rank" and not re.search(r"\b(rank|ranked|ranking|sort|sorted|order)\b",
                                                                                text):
         n = 1  # "and who has the fewest?": one state (ties shown), as in a question of its own
-    merged = list(prev.filters)
-    share = list(prev.share)
-    new_focus = prev.focus
-    earlier = prev.earlier_states
-    for f in filters:
-        if prev.kind == "share" and kind is None and any(g.slot == f.slot for g in share) and \
-                not any(g.slot == f.slot for g in merged):  # "And Lithuania's?" replaces the base when it has a state
-            share = [g for g in share if g.slot != f.slot] + [f]
-            continue
-        pair = next((g for g in merged if isinstance(g, Parties) and g.mode == "all" and len(g.codes) == 2), None)
-        if pair and isinstance(f, Parties) and len(f.codes) == 1 and mode in ("replace", None) and with_partner:
-            merged = [g for g in merged if g is not pair] + [Parties((pair.codes[0], f.codes[0]), "all",
-                                                                    f"{pair.label.split(' and ')[0]} and {f.label}")]
-            continue
-        one = next((g for g in merged if isinstance(g, Parties) and g.mode == "any" and len(g.codes) == 1), None)
-        if one and isinstance(f, Parties) and f.codes == one.codes:
-            continue  # "… with Ukraine" after Ukraine's agreements: the same state, already there
-        if one and isinstance(f, Parties) and len(f.codes) == 1 and mode in ("replace", None) and with_partner:
-            # "Poland since 2022" then "and with Ukraine?": Poland's agreements with Ukraine
-            merged = [g for g in merged if g is not one] + [Parties((one.codes[0], f.codes[0]), "all",
-                                                                   f"{one.label} and {f.label}")]
-            continue
-        if prev.kind in COUNTRY_ROW_KINDS and isinstance(f, Parties) and f.slot == "country" and kind is None \
-                and f.mode != "only" and len(f.codes) < 6:
-            new_focus = f.codes
-            continue
-        states = [g for g in merged if isinstance(g, Parties)]
-        if mode == "replace" and isinstance(f, Parties) and len(states) > 1 and len(f.codes) == 1:
-            # "How about Greece?" after "the neutral states ... involving France": Greece takes France's place.
-            merged = [g for g in merged if g is not states[-1]] + [f]
-            continue
-        if mode == "narrow" and (f.slot in NARROW_ADDS or f.slot == "time" and OF_THOSE.search(text)):
-            # "how many of those came after the invasion?": both times hold (of the rows just counted)
-            same = [g for g in merged if isinstance(g, Parties) and isinstance(f, Parties) and g.codes == f.codes]
-            merged = [g for g in merged if g not in same] + [f]
-        else:
-            if isinstance(f, Parties) and f.mode == "any" and len(f.codes) > 1 and not INVOLVING.search(text) and any(
-                    isinstance(g, Parties) and g.mode == "only" for g in merged):
-                f = replace(f, mode="only")  # "And the Baltics?" after the Nordics among themselves: among themselves
-            earlier += tuple(c for g in merged if isinstance(g, Parties) and g.slot == f.slot == "country"
-                             and len(g.codes) == 1 for c in g.codes if c not in f.codes)
-            merged = [g for g in merged if g.slot != f.slot] + [f]
+    merged, share, new_focus, earlier = _merge(prev, filters, mode, kind, with_partner, text)
     if kind is not None and kind == prev.kind and not dims:  # "show the top 10": the same ranking, longer
         dims, metric = list(prev.dims), prev.metric
         restrict, restrict_label = restrict or prev.restrict, restrict_label or prev.restrict_label
@@ -588,16 +547,76 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
         # "which of these include Denmark?" after a partners question: list that state's agreements.
         merged = [Parties(prev.focus, "any", prev.focus_label), *merged]
         new_focus = ()
-    if kind in ("list", "count", "first", "latest") and intent.n is None and kind in ("first", "latest"):
+    if kind in ("first", "latest") and intent.n is None:
         intent = replace(intent, n=1)
-    chart_now = chart or (None if kind else prev.chart)
     result = replace(intent, filters=ordered(merged), share=tuple(share) if intent.kind == "share" else intent.share,
                      focus=new_focus,
                      focus_label=prev.focus_label if new_focus == prev.focus else "",
                      restrict=restrict or intent.restrict, restrict_label=restrict_label or intent.restrict_label,
-                     chart=chart_now, notes=tuple(notes), earlier_states=earlier)
+                     chart=chart or (None if kind else prev.chart), notes=tuple(notes), earlier_states=earlier)
     if chart and result.kind == "count":
         result = replace(result, kind="list")
+    return _settle(result, prev, kind, filters, others, text)
+
+
+def _merge(prev: Intent, filters, mode, kind, with_partner, text):
+    """Each new filter into the last question's: a state joins or replaces the one in its role, a narrowing
+    adds, anything else replaces the filter of its slot. Returns the filters, the share's part, the focus and
+    the states replaced on the way."""
+    merged, share, new_focus, earlier = list(prev.filters), list(prev.share), prev.focus, prev.earlier_states
+    for f in filters:
+        if prev.kind == "share" and kind is None and any(g.slot == f.slot for g in share) and \
+                not any(g.slot == f.slot for g in merged):  # "And Lithuania's?" replaces the base when it has a state
+            share = [g for g in share if g.slot != f.slot] + [f]
+            continue
+        joined = _with_partner(merged, f, mode, with_partner)
+        if joined is not None:
+            merged = joined
+            continue
+        if prev.kind in COUNTRY_ROW_KINDS and isinstance(f, Parties) and f.slot == "country" and kind is None \
+                and f.mode != "only" and len(f.codes) < 6:
+            new_focus = f.codes
+            continue
+        states = [g for g in merged if isinstance(g, Parties)]
+        if mode == "replace" and isinstance(f, Parties) and len(states) > 1 and len(f.codes) == 1:
+            # "How about Greece?" after "the neutral states ... involving France": Greece takes France's place.
+            merged = [g for g in merged if g is not states[-1]] + [f]
+        elif mode == "narrow" and (f.slot in NARROW_ADDS or f.slot == "time" and OF_THOSE.search(text)):
+            # "how many of those came after the invasion?": both times hold (of the rows just counted)
+            same = [g for g in merged if isinstance(g, Parties) and isinstance(f, Parties) and g.codes == f.codes]
+            merged = [g for g in merged if g not in same] + [f]
+        else:
+            if isinstance(f, Parties) and f.mode == "any" and len(f.codes) > 1 and not INVOLVING.search(text) and any(
+                    isinstance(g, Parties) and g.mode == "only" for g in merged):
+                f = replace(f, mode="only")  # "And the Baltics?" after the Nordics among themselves: among themselves
+            earlier += tuple(c for g in merged if isinstance(g, Parties) and g.slot == f.slot == "country"
+                             and len(g.codes) == 1 for c in g.codes if c not in f.codes)
+            merged = [g for g in merged if g.slot != f.slot] + [f]
+    return merged, share, new_focus, earlier
+
+
+def _with_partner(merged, f, mode, with_partner):
+    """'and with Ukraine?': a state said after 'with' joins the one state (or pair) of the last question."""
+    if not isinstance(f, Parties) or len(f.codes) != 1:
+        return None
+    one = next((g for g in merged if isinstance(g, Parties) and g.mode == "any" and len(g.codes) == 1), None)
+    if one and f.codes == one.codes:
+        return merged  # "… with Ukraine" after Ukraine's agreements: the same state, already there
+    if mode not in ("replace", None) or not with_partner:
+        return None
+    pair = next((g for g in merged if isinstance(g, Parties) and g.mode == "all" and len(g.codes) == 2), None)
+    if pair:  # "and with Germany?" after France and Poland: the first state stays
+        return [g for g in merged if g is not pair] + [Parties((pair.codes[0], f.codes[0]), "all",
+                                                               f"{pair.label.split(' and ')[0]} and {f.label}")]
+    if one:  # "Poland since 2022" then "and with Ukraine?": Poland's agreements with Ukraine
+        return [g for g in merged if g is not one] + [Parties((one.codes[0], f.codes[0]), "all",
+                                                              f"{one.label} and {f.label}")]
+    return None
+
+
+def _settle(result: Intent, prev: Intent, kind, filters, others, text) -> Intent:
+    """What the edited question has become: one state's country rows are its partners; 'the ones' and a
+    filter on the breakdown's own dimension make a list."""
     states = [g for g in result.filters if isinstance(g, Parties) and g.mode == "any" and len(g.codes) == 1]
     if result.kind in ("breakdown", "rank") and result.dims == ("country",) and result.metric == "agreements" \
             and not others:
