@@ -336,14 +336,15 @@ def _attributes(parser, d: Draft) -> Refusal | None:
     if forms:
         d.filters.append(Form(tuple(forms)))
     elif f.treaty_word and d.kind != "detail":
-        if not f.other_agreement_word and not ANY_KIND.search(text) and d.mode is None and not f.texts and not d.named:
-            # ("the Treaty of Nancy", "the Quirinal Treaty" name one agreement: no kind to ask about)
-            # SEMANTICS.md: 'treaty' is a word for any agreement, but 'treaties' as a kind = strategic partnership.
-            return Refusal(
-                "clarify", "Do you mean agreements of any kind, or treaties as a kind (formal strategic partnerships)?",
-                "a question about 'treaties', which can mean any agreement or the strategic partnerships",
-                (_rephrase(text, "agreements"), _rephrase(text, "strategic partnerships")))
-        d.notes.append("'treaty' is read as any agreement; ask for 'strategic partnerships' for treaties as a kind")
+        if re.search(r"\btreaties\b", text) and not f.other_agreement_word and not ANY_KIND.search(text) \
+                and not f.texts and not d.named:
+            # SEMANTICS.md: 'treaty' is a word for any agreement, but 'treaties' as a kind = strategic partnership
+            # ("the Treaty of Nancy", "the Quirinal Treaty" name one agreement: no kind there)
+            d.filters.append(Form(("strategic partnership",)))
+            d.notes.append("'treaties' as a kind = strategic partnerships (treaties and formal partnerships); "
+                           "ask for 'agreements' for every kind")
+        else:
+            d.notes.append("'treaty' is read as any agreement; ask for 'strategic partnerships' for treaties as a kind")
     d.filters.extend(Topic(t) for t in _unique(f.topics))
     scopes = _unique(f.scopes)
     if len(scopes) == 1:

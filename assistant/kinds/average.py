@@ -27,7 +27,8 @@ from assistant.wording import filter_words
 KIND = "average"
 EXAMPLES = ("What is the average number of parties per agreement?", "Median number of agreements per country?",
             "How many agreements does Sweden sign per year on average?", "avg number of agreements per EU member state")
-STAT = re.compile(r"\b(on average|in average|average|averages|avg|mean|median|typical|typically)\b")
+STAT = re.compile(r"\b(on average|in average|average|averages|avg|(?<!i )(?<!you )(?<!we )(?<!they )mean|median|typical|"
+                  r"typically)\b")  # ("I mean strategic partnerships" corrects the last question)
 PARTIES = re.compile(r"\b(parties|party|signatories|signatory states|signatory countries|participants|members|"
                      r"states|countries|nations) (per|in an?|on an?|for an?|of an?|to an?) (agreement|deal|pact|accord|treaty)\b"
                      r"|\bnumber of (parties|signatories|participants|signatory states|signatory countries|members)\b"
