@@ -283,7 +283,8 @@ def _one_state(v, d: Draft) -> Refusal | None:
     if d.groups and d.kind in ("count", "list", None) and not (
             f.has("both") or f.has("either") or "with" in f.words or "between" in f.words
             or ONLY_AMONG.search(d.text) or INVOLVING.search(d.text)):
-        label = f"{v.groups[d.groups[0][1]].label.split(' (')[0]} and {v.prose_name(code)}"
+        named = [v.groups[key].label.split(" (")[0] for _pos, key, _noun in d.groups]
+        label = f"{', '.join(named)} and {v.prose_name(code)}"
         return Refusal("clarify", f"Do you mean agreements that {label} signed together, or each one's agreements?",
                        f"a question naming {label} without saying whether together or each",
                        (f"How many agreements did {label} sign together?",

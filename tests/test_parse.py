@@ -104,7 +104,7 @@ def test_every_offered_follow_up_is_understood(engine):
 
 
 CLARIFY_REPLIES = [
-    ("how many treaties has italy signed", "I mean strategic partnerships", "strategic partnership"),
+    ("How many agreements did the Baltic states and Germany sign?", "together", "the Baltic states"),
     ("How many agreements did France and Germany sign?", "together", "France and Germany together"),
     ("How many agreements did France and Germany sign?", "the second one", "counted per state"),
 ]
