@@ -79,7 +79,7 @@ def sidebar() -> None:
 
 
 def first_screen(n_agreements: int) -> None:
-    first, second = ui.intro_lines(n_agreements)
+    first, second = ui.intro_lines(n_agreements, ui.engine().db.dataset.period)
     st.markdown(first)
     st.markdown(second)
     st.pills(
@@ -107,7 +107,7 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
         st.markdown(ui.safe(a.answer))
         st.caption(
             "I answer questions about defence agreements signed by the EU-27 states, the United Kingdom "
-            "and Ukraine, 2014 – September 2025: who signed with whom, when, in which form, on which topics."
+            f"and Ukraine, {ui.engine().db.dataset.period}: who signed with whom, when, in which form, on which topics."
         )
         _chips("You could ask", a.suggestions, f"sugg-{i}")
         return
@@ -176,7 +176,7 @@ def main() -> None:
     if not turns and not question:
         first_screen(n)
         return
-    st.caption(f"{n} defence agreements · EU-27, United Kingdom, Ukraine · 2014 – September 2025")
+    st.caption(f"{n} defence agreements · EU-27, United Kingdom, Ukraine · {engine.db.dataset.period}")
     for i, a in enumerate(turns):
         with st.chat_message("user"):
             st.markdown(ui.safe(a.question))

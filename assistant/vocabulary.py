@@ -71,6 +71,11 @@ class Vocabulary:
                                       re.IGNORECASE), v) for k, v in sorted(words["shorthand"].items(),
                                                                              key=lambda kv: -len(kv[0]))]
         self.templates: dict = _read("templates.yaml")
+        # The period the data covers, from the dataset (never written into the rules): '2014 – May 2026'.
+        self.period = dataset.period
+        self.last_date = dataset.last_date
+        for key in ("all_agreements", "period_covered"):
+            self.templates[key] = self.templates[key].format(period=self.period)
         self.suggestions: dict = _read("suggestions.yaml")
         self.lexicon: dict[tuple[str, ...], list[Tag]] = {}
         self.filler: set[tuple[str, ...]] = set()
@@ -199,6 +204,6 @@ class Vocabulary:
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     def scope_sentence(self) -> str:
-        return ("The data covers agreements signed from 2014 to September 2025 among the 27 EU member "
+        return (f"The data covers agreements signed from {self.period.replace(' – ', ' to ')} among the 27 EU member "
                 "states, the United Kingdom and Ukraine: " + ", ".join(sorted(self.names.values())) + ".")
 

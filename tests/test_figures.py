@@ -40,3 +40,26 @@ def test_every_figure_is_computed_and_printed_beside_the_brief(engine, capsys):
     out = capsys.readouterr().out
     for f in FIGURES:
         assert f.label in out and f.brief in out
+
+
+def test_the_figures_compare_within_the_brief_period(engine):
+    """Rows signed after September 2025 never change our side of the comparison with the brief."""
+    import datetime as dt
+
+    from assistant.run import Database
+
+    within = {f.label: v for f, v in compute(engine.db)}
+    signed_then = [a for a in engine.db.dataset.agreements if a.signed_date <= dt.date(2025, 9, 30)]
+    assert number(within["Agreements in all, 2014 - Sept 2025"]) == len(signed_then)
+    assert number(within["Signed in 2025 (to September)"]) == sum(a.year == 2025 for a in signed_then)
+    later = Database.from_dataset(engine.db.dataset)  # the same rows, with nothing after September 2025 ...
+    assert {f.label: v for f, v in compute(later)} == within  # ... or with it: the comparison does not move
+
+
+def test_the_figures_table_says_the_period_it_compares_on(engine, capsys):
+    from assistant.cli import main
+
+    assert main(["figures"]) == 0
+    out = capsys.readouterr().out
+    assert "within the brief's period (2014 – September 2025)" in out
+    assert f"All the data, {engine.db.dataset.period}:" in out

@@ -124,3 +124,22 @@ def test_a_new_question_after_an_ask_back_is_not_taken_as_a_reply(engine):
     conversation.ask("How many agreements did France and Germany sign?")
     answer = conversation.ask("Who are Slovakia's partners?")
     assert answer.kind == "partners" and "Taking your reply" not in answer.interpretation
+
+
+PERIOD_SAID = [
+    "How many agreements are in the data?",
+    "How many agreements has France signed?",
+    "Which states has Poland signed with?",
+    "Which country has the most agreements?",
+]
+
+
+@pytest.mark.parametrize("question", PERIOD_SAID)
+def test_every_interpretation_says_the_period_it_covers(engine, question):
+    answer = engine.conversation().ask(question)
+    assert answer.status == "ok" and engine.db.dataset.period in answer.interpretation
+
+
+def test_a_question_about_a_year_says_that_year(engine):
+    answer = engine.conversation().ask("How many agreements were signed in 2024?")
+    assert "2024" in answer.interpretation and "Period covered" not in answer.interpretation
