@@ -40,7 +40,8 @@ def _turn_parts(i: int, a: Answer, names) -> tuple[memo.Memo, object]:
     """A turn's memo and table, built once: every rerun redraws the whole conversation."""
     parts = st.session_state.setdefault("parts", {})
     if i not in parts:
-        parts[i] = (memo.from_answer(a, names, len(ui.engine().db.dataset.agreements)), ui.frame(a.columns, a.rows, names))
+        parts[i] = (memo.from_answer(a, names, len(ui.engine().db.dataset.agreements),
+                                    period=ui.engine().db.dataset.period), ui.frame(a.columns, a.rows, names))
     return parts[i]
 
 
@@ -127,7 +128,7 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
             st.caption(f"Showing {len(a.rows)} of {a.row_count} rows.")
         ui.download_row(m, key=f"dl-{i}", chart=a.chart)
     elif a.chart:
-        ui.download_row(memo.from_answer(a, names), key=f"dl-{i}", chart=a.chart, copy=False)
+        ui.download_row(memo.from_answer(a, names, period=ui.engine().db.dataset.period), key=f"dl-{i}", chart=a.chart, copy=False)
 
     where = st.session_state.pinned.get(i)
     if where and where.startswith("error:"):

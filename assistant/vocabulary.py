@@ -13,7 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from assistant.data import Country, Dataset
+from assistant.data import FIRST_DATE, Country, Dataset
+from assistant.parse_time import DATA_PERIOD
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 LANGUAGE = "en"  # one folder of rules per language: prompts/en/ (another language is another folder beside it)
@@ -107,6 +108,8 @@ class Vocabulary:
         self.phrases = {k: [self.fold(p) for p in words[k]] for k in ("invasion", "before_invasion")}
         self.periods = tuple((tuple(self.fold(p) for p in e["words"]), e["start"], e["before"], e["label"])
                              for e in words["periods"].values())
+        # The data's own period has no words: it tells the time reader where the data ends (from the dataset).
+        self.periods += (((), FIRST_DATE, dataset.last_date + dt.timedelta(days=1), DATA_PERIOD),)
         self.events = tuple(Event(key, e["label"], tuple(self.fold(p) for p in e["words"]), e.get("day"),
                                   bool(e.get("strictly_after")), tuple(e.get("of_named", ())), e.get("who", ""))
                             for key, e in words["events"].items())

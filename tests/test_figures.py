@@ -7,7 +7,13 @@ from assistant.figures import FIGURES, compute
 
 @pytest.fixture(scope="module")
 def ours(engine):
-    return {f.label: value for f, value in compute(engine.db)}
+    """Our figures on the data the tolerances were set against (as it stood on 2025-09-30, A0001–A0328).
+
+    Rows found since then inside the brief's period move some figures (data/README.md §4 gives them beside
+    these); `python -m assistant figures` shows the current ones."""
+    import datetime as dt
+
+    return {f.label: value for f, value in compute(engine.as_of(dt.date(2025, 9, 30)).db)}
 
 
 def number(text: str) -> int:
