@@ -69,3 +69,12 @@ def test_the_figures_table_says_the_period_it_compares_on(engine, capsys):
     out = capsys.readouterr().out
     assert "within the brief's period (2014 – September 2025)" in out
     assert f"All the data, {engine.db.dataset.period}:" in out
+
+
+def test_the_brief_graphs_are_drawn_within_the_brief_period(engine):
+    from assistant.brief_charts import brief_specs
+
+    spec = brief_specs(engine.db)["graph1_agreements_per_year"]
+    (rows,) = spec["datasets"].values()
+    assert max(r["year"] for r in rows) == 2025
+    assert "2014 - September 2025" in spec["title"]["subtitle"][-1]
