@@ -9,6 +9,7 @@ import datetime as dt
 import decimal
 import logging
 import re
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -82,10 +83,23 @@ class Engine:
         # so that a bug can never pass as "Sorry, I could not answer that").
         self.strict = strict
         self.vocab = Vocabulary(db.dataset)
+        self._as_of: dict[dt.date, Engine] = {}
+        self._as_of_lock = threading.Lock()
 
     @classmethod
-    def load(cls, data_dir=None, strict: bool = False) -> Engine:
-        return cls(Database.from_data(data_dir), strict)
+    def load(cls, data_dir=None, strict: bool = False, until: dt.date | None = None) -> Engine:
+        """The engine over data/; with `until`, over the data as it stood that day (rows signed up to it)."""
+        return cls(Database.from_data(data_dir, until), strict)
+
+    def as_of(self, day: dt.date | None) -> Engine:
+        """The same engine over the data as it stood on `day` (built once, then kept): a suite written against
+        older data runs on it, so rows added since cannot change its pinned numbers."""
+        if day is None or day == self.db.dataset.until:
+            return self
+        with self._as_of_lock:
+            if day not in self._as_of:
+                self._as_of[day] = Engine(Database.from_dataset(self.db.dataset.as_of(day)), self.strict)
+            return self._as_of[day]
 
     def conversation(self) -> Conversation:
         return Conversation(self)
@@ -161,6 +175,8 @@ class Engine:
         said = (kind.interpretation if kind else interpretation)(self.vocab, intent)
         if kind and intent.notes:
             said = said.rstrip(".") + ". Note: " + "; ".join(dict.fromkeys(intent.notes)) + "."
+        if self.vocab.period not in said and not any(f.slot == "time" for f in intent.filters):
+            said = said.rstrip() + " " + self.vocab.templates["period_covered"]  # the dates every answer covers
         suggestions = follow_ups(self.vocab, intent)
         return Answer(question, "ok", said, text, sql, columns,
                       [[_json_value(v) for v in r] for r in rows], row_count, None, suggestions, kind=intent.kind)

@@ -40,7 +40,8 @@ def _turn_parts(i: int, a: Answer, names) -> tuple[memo.Memo, object]:
     """A turn's memo and table, built once: every rerun redraws the whole conversation."""
     parts = st.session_state.setdefault("parts", {})
     if i not in parts:
-        parts[i] = (memo.from_answer(a, names, len(ui.engine().db.dataset.agreements)), ui.frame(a.columns, a.rows, names))
+        parts[i] = (memo.from_answer(a, names, len(ui.engine().db.dataset.agreements),
+                                    period=ui.engine().db.dataset.period), ui.frame(a.columns, a.rows, names))
     return parts[i]
 
 
@@ -79,7 +80,7 @@ def sidebar() -> None:
 
 
 def first_screen(n_agreements: int) -> None:
-    first, second = ui.intro_lines(n_agreements)
+    first, second = ui.intro_lines(n_agreements, ui.engine().db.dataset.period)
     st.markdown(first)
     st.markdown(second)
     st.pills(
@@ -107,7 +108,7 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
         st.markdown(ui.safe(a.answer))
         st.caption(
             "I answer questions about defence agreements signed by the EU-27 states, the United Kingdom "
-            "and Ukraine, 2014 – September 2025: who signed with whom, when, in which form, on which topics."
+            f"and Ukraine, {ui.engine().db.dataset.period}: who signed with whom, when, in which form, on which topics."
         )
         _chips("You could ask", a.suggestions, f"sugg-{i}")
         return
@@ -127,7 +128,7 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
             st.caption(f"Showing {len(a.rows)} of {a.row_count} rows.")
         ui.download_row(m, key=f"dl-{i}", chart=a.chart)
     elif a.chart:
-        ui.download_row(memo.from_answer(a, names), key=f"dl-{i}", chart=a.chart, copy=False)
+        ui.download_row(memo.from_answer(a, names, period=ui.engine().db.dataset.period), key=f"dl-{i}", chart=a.chart, copy=False)
 
     where = st.session_state.pinned.get(i)
     if where and where.startswith("error:"):
@@ -176,7 +177,7 @@ def main() -> None:
     if not turns and not question:
         first_screen(n)
         return
-    st.caption(f"{n} defence agreements · EU-27, United Kingdom, Ukraine · 2014 – September 2025")
+    st.caption(f"{n} defence agreements · EU-27, United Kingdom, Ukraine · {engine.db.dataset.period}")
     for i, a in enumerate(turns):
         with st.chat_message("user"):
             st.markdown(ui.safe(a.question))

@@ -11,6 +11,7 @@ from pathlib import Path
 import vl_convert as vlc
 
 from assistant.charts import draw
+from assistant.figures import BRIEF_END, scoped
 from assistant.intent import Intent
 from assistant.run import Database
 
@@ -52,12 +53,13 @@ GRAPHS = (
 
 
 def brief_specs(db: Database) -> dict[str, dict]:
-    """Graph name -> Vega-Lite spec at memo width, with the data's extent in the subtitle."""
-    total, last = db.execute("SELECT count(*), max(signed_date) FROM agreements").rows[0]
+    """Graph name -> Vega-Lite spec at memo width, with the data's extent in the subtitle. Like the brief's
+    figures, the graphs are drawn within the brief's period (rows signed later are left out)."""
+    total, last = db.execute(scoped("SELECT count(*), max(signed_date) FROM agreements", BRIEF_END)).rows[0]
     subtitle = f"Source: Defence Pacts Assistant data, {total} agreements signed 2014 - {last:%B %Y}"
     specs = {}
     for g in GRAPHS:
-        result = db.execute(g.sql)
+        result = db.execute(scoped(g.sql, BRIEF_END))
         spec = draw(g.intent, result.columns, result.rows, g.title)
         spec["title"] = {"text": g.title, "subtitle": [line for line in (g.note, subtitle) if line],
                          "anchor": "start", "fontSize": 15, "subtitleColor": "#555", "subtitlePadding": 4}

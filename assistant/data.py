@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -34,13 +34,26 @@ TOPIC_LABELS = {
 }
 REGIONS = ("Northern Europe", "Western Europe", "Eastern Europe", "Southern Europe")
 PRECISIONS = ("day", "month", "year")
-FIRST_DATE, LAST_DATE = dt.date(2014, 1, 1), dt.date(2025, 9, 30)
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+# The data starts in 2014 and runs to its newest row: a row may be signed up to the day it is loaded, never later.
+# The brief's own period (2014 – September 2025) stays a named scope: its figures are compared on it, and the
+# suites written before the data grew run on the data as it stood at its end (Dataset.as_of).
+FIRST_DATE = dt.date(2014, 1, 1)
+BRIEF_END = dt.date(2025, 9, 30)
+LAST_DATE = dt.date.today()  # the newest date a row may carry when this process loads the data
 
 AGREEMENT_COLUMNS = (
     "agreement_id", "title", "signed_date", "date_precision", "year", "parties", "n_parties", "scope",
     "form", "topics", "mutual_defence_clause", "summary", "source_url",
 )
 COUNTRY_COLUMNS = ("code", "name", "eu_member", "nato_member", "region")
+# data/changes.csv, the change log written by data/merge_sources.py: one line per row added or cell corrected,
+# so that the data as it stood on an earlier day can be rebuilt (Dataset.as_of).
+CHANGE_COLUMNS = ("changed_on", "agreement_id", "column", "old_value", "new_value", "reason")
+CORRECTABLE = ("title", "signed_date", "date_precision", "parties", "form", "topics", "mutual_defence_clause",
+               "summary", "source_url")
+ADDED = "added"
 BOOLEANS = {"true": True, "false": False}
 
 
@@ -71,9 +84,67 @@ class Agreement:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One line of the change log: a row added on a day, or one cell of a row corrected (old -> new)."""
+
+    changed_on: dt.date
+    agreement_id: str
+    column: str  # a correctable column, or 'added'
+    old_value: str
+    new_value: str
+    reason: str
+
+
+def month_words(day: dt.date) -> str:
+    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
 class Dataset:
     countries: tuple[Country, ...]
     agreements: tuple[Agreement, ...]
+    until: dt.date | None = None  # the data as it stood on this day: only rows signed up to it (None: all rows)
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def last_date(self) -> dt.date:
+        """The end of the period the data covers: the as-of day, else the newest row's date."""
+        return self.until or max(a.signed_date for a in self.agreements)
+
+    @property
+    def period(self) -> str:
+        """The period in words, as answers say it: '2014 – September 2025'."""
+        return f"{FIRST_DATE.year} – {month_words(self.last_date)}"
+
+    def as_of(self, day: dt.date) -> Dataset:
+        """The data as it stood on `day` (a suite written then runs on it): the rows signed up to that day, as
+        they read then — rows added to the log after `day` are left out and later corrections are undone."""
+        later = [c for c in self.changes if c.changed_on > day]
+        added = {c.agreement_id for c in later if c.column == ADDED}
+        rows = {a.agreement_id: a for a in self.agreements if a.agreement_id not in added}
+        for c in reversed(later):  # newest first, so each cell ends at the value it had on `day`
+            if c.column in CORRECTABLE and c.agreement_id in rows:
+                rows[c.agreement_id] = _with_cell(rows[c.agreement_id], c.column, c.old_value)
+        kept = tuple(a for a in rows.values() if a.signed_date <= day)
+        if not kept:
+            raise DataError(f"No agreement in the data was signed on or before {day.isoformat()}.")
+        return Dataset(self.countries, kept, day, tuple(c for c in self.changes if c.changed_on <= day))
+
+
+def _with_cell(a: Agreement, column: str, value: str) -> Agreement:
+    """`a` with one cell set back to a logged value (derived columns follow)."""
+    if column == "signed_date":
+        day = dt.date.fromisoformat(value)
+        return replace(a, signed_date=day, year=day.year)
+    if column == "parties":
+        parties = tuple(sorted(_split(value)))
+        return replace(a, parties=parties, n_parties=len(parties),
+                       scope="bilateral" if len(parties) == 2 else "plurilateral")
+    if column == "topics":
+        return replace(a, topics=tuple(_split(value)))
+    if column == "mutual_defence_clause":
+        return replace(a, mutual_defence_clause=BOOLEANS[value.strip().lower()])
+    return replace(a, **{column: value})
 
 
 class _Rows:
@@ -150,7 +221,7 @@ def load_countries(path: Path) -> tuple[Country, ...]:
     return tuple(countries)
 
 
-def _agreement(rows: _Rows, line: int, r: dict[str, str], countries: dict[str, Country]) -> Agreement:
+def _agreement(rows: _Rows, line: int, r: dict[str, str], countries: dict[str, Country], last: dt.date) -> Agreement:
     aid = r["agreement_id"].strip()
     if not aid:
         raise rows.fail(line, "agreement_id", aid, "every agreement needs an id.")
@@ -160,8 +231,10 @@ def _agreement(rows: _Rows, line: int, r: dict[str, str], countries: dict[str, C
         signed = dt.date.fromisoformat(r["signed_date"].strip())
     except ValueError:
         raise rows.fail(line, "signed_date", r["signed_date"], "not a date in the form YYYY-MM-DD.") from None
-    if not FIRST_DATE <= signed <= LAST_DATE:
-        raise rows.fail(line, "signed_date", r["signed_date"], "outside the data's period, 2014-01-01 to 2025-09-30.")
+    if signed < FIRST_DATE:
+        raise rows.fail(line, "signed_date", r["signed_date"], f"before the data's period, which starts on {FIRST_DATE}.")
+    if signed > last:
+        raise rows.fail(line, "signed_date", r["signed_date"], f"in the future (after {last}): only signed agreements belong in the data.")
     precision = r["date_precision"].strip()
     if precision not in PRECISIONS:
         raise rows.fail(line, "date_precision", precision, "must be day, month or year.")
@@ -204,13 +277,15 @@ def _agreement(rows: _Rows, line: int, r: dict[str, str], countries: dict[str, C
                      r["summary"].strip(), url)
 
 
-def load_agreements(path: Path, countries: tuple[Country, ...]) -> tuple[Agreement, ...]:
+def load_agreements(path: Path, countries: tuple[Country, ...], today: dt.date | None = None) -> tuple[Agreement, ...]:
+    """Every row of `path`, checked; `today` is the newest signing date accepted (default: the real today)."""
     rows = _Rows(path, AGREEMENT_COLUMNS)
+    last = today or dt.date.today()
     by_code = {c.code: c for c in countries}
     seen: dict[str, int] = {}
     agreements = []
     for line, r in rows.records:
-        a = _agreement(rows, line, r, by_code)
+        a = _agreement(rows, line, r, by_code, last)
         if a.agreement_id in seen:
             raise rows.fail(line, "agreement_id", a.agreement_id, f"duplicate id (also on row {seen[a.agreement_id]}).")
         seen[a.agreement_id] = line
@@ -220,13 +295,47 @@ def load_agreements(path: Path, countries: tuple[Country, ...]) -> tuple[Agreeme
     return tuple(agreements)
 
 
-def load_dataset(data_dir: Path | str | None = None) -> Dataset:
+def load_dataset(data_dir: Path | str | None = None, until: dt.date | None = None) -> Dataset:
+    """The whole of data/, checked; with `until`, the data as it stood that day (rows signed up to it)."""
     data_dir = Path(data_dir or DATA_DIR)
     for name in ("countries.csv", "agreements.csv"):
         if not (data_dir / name).is_file():
             raise DataError(f"{data_dir.name}/{name}: the file is missing.")
     countries = load_countries(data_dir / "countries.csv")
-    return Dataset(countries, load_agreements(data_dir / "agreements.csv", countries))
+    agreements = load_agreements(data_dir / "agreements.csv", countries)
+    log = data_dir / "changes.csv"
+    changes = load_changes(log, agreements) if log.is_file() else ()
+    dataset = Dataset(countries, agreements, None, changes)
+    return dataset.as_of(until) if until else dataset
+
+
+def load_changes(path: Path, agreements: tuple[Agreement, ...]) -> tuple[Change, ...]:
+    """The change log, checked: every line names a known row and a correctable column, and an old value that
+    the row could hold (so the data as it stood before the change can be rebuilt)."""
+    rows = _Rows(path, CHANGE_COLUMNS)
+    ids = {a.agreement_id for a in agreements}
+    changes = []
+    for line, r in rows.records:
+        try:
+            day = dt.date.fromisoformat(r["changed_on"].strip())
+        except ValueError:
+            raise rows.fail(line, "changed_on", r["changed_on"], "not a date in the form YYYY-MM-DD.") from None
+        if changes and day < changes[-1].changed_on:
+            raise rows.fail(line, "changed_on", r["changed_on"], "the log is append-only: dates must not go back.")
+        aid, column, old = r["agreement_id"].strip(), r["column"].strip(), r["old_value"]
+        if aid not in ids:
+            raise rows.fail(line, "agreement_id", aid, "no agreement with this id in data/agreements.csv.")
+        if column not in (ADDED, *CORRECTABLE):
+            raise rows.fail(line, "column", column, f"must be {ADDED} or one of: {', '.join(CORRECTABLE)}.")
+        if column == "signed_date":
+            try:
+                dt.date.fromisoformat(old.strip())
+            except ValueError:
+                raise rows.fail(line, "old_value", old, "not a date in the form YYYY-MM-DD.") from None
+        if column == "mutual_defence_clause" and old.strip().lower() not in BOOLEANS:
+            raise rows.fail(line, "old_value", old, "must be true or false.")
+        changes.append(Change(day, aid, column, old, r["new_value"], r["reason"].strip()))
+    return tuple(changes)
 
 
 SCHEMA = """
@@ -253,9 +362,13 @@ def write_database(dataset: Dataset, con: duckdb.DuckDBPyConnection) -> None:
     con.execute("COMMIT")
 
 
-def build_database_file(out: Path | str, data_dir: Path | str | None = None) -> Dataset:
+def build_database_file(out: Path | str, data_dir: Path | str | None = None, until: dt.date | None = None) -> Dataset:
     """Validate data/ and write a DuckDB file; on bad data raise DataError and leave no file."""
-    dataset = load_dataset(data_dir)
+    return write_database_file(out, load_dataset(data_dir, until))
+
+
+def write_database_file(out: Path | str, dataset: Dataset) -> Dataset:
+    """Write an already checked dataset to a DuckDB file, whole or not at all."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=".duckdb", dir=out.parent)

@@ -1,10 +1,18 @@
-"""The brief's headline figures beside the same figures computed from data/ (`python -m assistant figures`)."""
+"""The brief's headline figures beside the same figures computed from data/ (`python -m assistant figures`).
+
+The comparison is made on the brief's period (2014 – September 2025): ours are computed over the rows
+signed in it, whatever has been added since, so that like is compared with like.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from assistant.data import BRIEF_END, FIRST_DATE, month_words
 from assistant.run import Database
+
+BRIEF_PERIOD = f"the brief's period ({FIRST_DATE.year} – {month_words(BRIEF_END)})"
 
 
 @dataclass(frozen=True)
@@ -59,13 +67,25 @@ FIGURES = (
 )
 
 
-def compute(db: Database) -> list[tuple[Figure, str]]:
-    return [(f, str(db.execute(f.sql).rows[0][0])) for f in FIGURES]
+def scoped(sql: str, until: dt.date) -> str:
+    """`sql` over the rows signed up to `until` only: the tables it reads are shadowed by filtered ones."""
+    return (f"WITH agreements AS (SELECT * FROM main.agreements WHERE signed_date <= DATE '{until.isoformat()}'), "
+            "agreement_parties AS (SELECT agreement_id, unnest(parties) AS country_code FROM agreements) " + sql)
+
+
+def compute(db: Database, until: dt.date = BRIEF_END) -> list[tuple[Figure, str]]:
+    """Our value of each figure within the brief's period (or up to another day)."""
+    return [(f, str(db.execute(scoped(f.sql, until)).rows[0][0])) for f in FIGURES]
 
 
 def table(db: Database) -> str:
     rows = compute(db)
     w = max(len(f.label) for f, _ in rows)
-    lines = [f"{'figure':<{w}}  {'brief':<28}  ours", f"{'-' * w}  {'-' * 28}  {'-' * 30}"]
+    lines = [f"Ours are computed within {BRIEF_PERIOD}.",
+             f"{'figure':<{w}}  {'brief':<28}  ours", f"{'-' * w}  {'-' * 28}  {'-' * 30}"]
     lines += [f"{f.label:<{w}}  {f.brief:<28}  {ours}" for f, ours in rows]
+    if db.dataset is not None:
+        n = db.execute("SELECT count(*) FROM agreements").rows[0][0]
+        lines.append(f"All the data, {db.dataset.period}: {n} agreements "
+                     f"({n - int(rows[0][1])} signed after the brief's period).")
     return "\n".join(lines)

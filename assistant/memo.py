@@ -62,11 +62,13 @@ class Memo:
         return not self.rows
 
 
-def citation(question: str, n_agreements: int | None = None, today: dt.date | None = None) -> str:
-    """The line that cites the dataset and the question (pasted under every table)."""
+def citation(question: str, n_agreements: int | None = None, today: dt.date | None = None,
+             period: str | None = None) -> str:
+    """The line that cites the dataset and the question (pasted under every table); `period` is the data's
+    (Dataset.period), when it differs from the brief's."""
     today = today or dt.date.today()
     size = f", {n_agreements} agreements" if n_agreements else ""
-    dataset = DATASET[:-1] + size + ")"
+    dataset = (DATASET.replace("2014 – September 2025", period) if period else DATASET)[:-1] + size + ")"
     q = " ".join(question.split())
     return f"Source: {dataset}, via the {TOOL}, {today.isoformat()}. Question: “{q}”"
 
@@ -124,6 +126,7 @@ def build(
     names: Mapping[str, str],
     n_agreements: int | None = None,
     today: dt.date | None = None,
+    period: str | None = None,
 ) -> Memo:
     """The memo table for an answer's cited rows: agreements get the memo columns, parties by name."""
     chosen = memo_columns(columns)
@@ -131,14 +134,15 @@ def build(
     table = tuple(tuple(cell_text(c, r[index[c]], names) for c, _ in chosen) for r in rows)
     headers = tuple(h for _, h in chosen)
     link = next((i for i, (c, _) in enumerate(chosen) if c == "source_url"), None)
-    return Memo(question, answer, headers, table, citation(question, n_agreements, today), link)
+    return Memo(question, answer, headers, table, citation(question, n_agreements, today, period), link)
 
 
 def from_answer(
-    answer: Any, names: Mapping[str, str], n_agreements: int | None = None, today: dt.date | None = None
+    answer: Any, names: Mapping[str, str], n_agreements: int | None = None, today: dt.date | None = None,
+    period: str | None = None,
 ) -> Memo:
     """`build` for an assistant.answer.Answer (or anything with the same attributes)."""
-    return build(answer.question, answer.answer, answer.columns, answer.rows, names, n_agreements, today)
+    return build(answer.question, answer.answer, answer.columns, answer.rows, names, n_agreements, today, period)
 
 
 # ---- renderings ---------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from assistant.intent import MONTHS as MONTH_NAMES
 from assistant.intent import Dates, Month, Period, YearIn, Years
 
-FIRST_YEAR, LAST_YEAR = 2014, 2025
+FIRST_YEAR, LAST_YEAR = 2014, 2025  # LAST_YEAR: the brief's last year; the data's own end comes from the dataset
+DATA_PERIOD = "the data"  # label of the data's own period (no words) among the periods: where the data ends
 INVASION = dt.date(2022, 2, 24)
 MONTHS = {m: i + 1 for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -154,8 +155,17 @@ def _events(found: TimeFound, events, blank) -> None:
                 blank(m.span())
 
 
+def data_end(periods=()) -> dt.date:
+    """The last day the data covers: from the data's own period (Vocabulary adds it from the dataset)."""
+    return next((before - dt.timedelta(days=1) for _, _, before, label in periods if label == DATA_PERIOD),
+                dt.date(2025, 9, 30))
+
+
 def find_time(text: str, invasion_phrases: list[str], before_invasion: list[str], events=(), periods=()) -> TimeFound:
     found = TimeFound(text=text)
+    end = data_end(periods)
+    last_year = end.year
+    covers = f"The data covers agreements signed from {FIRST_YEAR} to {MONTH_NAMES[end.month - 1]} {end.year}."
 
     def blank(span):
         found.text = found.text[: span[0]] + " " * (span[1] - span[0]) + found.text[span[1]:]
@@ -182,9 +192,10 @@ def find_time(text: str, invasion_phrases: list[str], before_invasion: list[str]
             found.filters.append(build())
             blank(m.span())
     if RELATIVE.search(found.text):
-        found.clarify = [f"How many agreements were signed in {LAST_YEAR}?",
-                         f"How many agreements were signed in {LAST_YEAR - 1}?"]
-        found.notes.append("the data runs to September 2025, so 'this year' or 'last year' needs a year")
+        found.clarify = [f"How many agreements were signed in {last_year}?",
+                         f"How many agreements were signed in {last_year - 1}?"]
+        found.notes.append(f"the data runs to {MONTH_NAMES[end.month - 1]} {end.year}, so 'this year' or 'last year' "
+                           "needs a year")
         blank(RELATIVE.search(found.text).span())
     m = LONE_MONTH.search(found.text)
     if m and not re.search(rf"{m[1]} {Y}", found.text):
@@ -198,8 +209,8 @@ def find_time(text: str, invasion_phrases: list[str], before_invasion: list[str]
                 f = _month(m, found)
             elif build == "last_years":
                 n = int(m[1]) if m[1].isdigit() else NUMBER_WORDS[m[1]]
-                f = Years(LAST_YEAR - n + 1, LAST_YEAR)
-                found.notes.append(f"'the last {n} years' = the last {n} years in the data ({LAST_YEAR - n + 1}-{LAST_YEAR})")
+                f = Years(last_year - n + 1, last_year)
+                found.notes.append(f"'the last {n} years' = the last {n} years in the data ({last_year - n + 1}-{last_year})")
             elif build == "year_list":
                 years = tuple(sorted({int(y) for y in re.findall(Y, m[0])}))
                 contiguous = years == tuple(range(years[0], years[-1] + 1))
@@ -210,12 +221,12 @@ def find_time(text: str, invasion_phrases: list[str], before_invasion: list[str]
             blank(m.span())
     for f in found.filters:
         years = _years_of(f)
-        if years and (years[1] < FIRST_YEAR or years[0] > LAST_YEAR):
-            found.outside = "The data covers agreements signed from 2014 to September 2025."
-        if isinstance(f, Period) and f.start > dt.date(2025, 9, 30):
-            found.outside = "The data covers agreements signed from 2014 to September 2025."
-        if isinstance(f, Month) and (f.year, f.month) > (2025, 9):
-            found.outside = "The data covers agreements signed from 2014 to September 2025."
+        if years and (years[1] < FIRST_YEAR or years[0] > last_year):
+            found.outside = covers
+        if isinstance(f, Period) and f.start > end:
+            found.outside = covers
+        if isinstance(f, Month) and (f.year, f.month) > (end.year, end.month):
+            found.outside = covers
     return found
 
 

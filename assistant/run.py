@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import shutil
 import tempfile
 import threading
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from assistant.data import Dataset, build_database_file
+from assistant.data import Dataset, load_dataset, write_database_file
 from assistant.errors import AssistantError
 
 QUERY_SECONDS = 10.0
@@ -41,11 +42,16 @@ class Database:
         self._local = threading.local()
 
     @classmethod
-    def from_data(cls, data_dir: Path | str | None = None) -> Database:
-        """Validate data/, write it to a private temporary DuckDB file and open that read-only."""
+    def from_data(cls, data_dir: Path | str | None = None, until: dt.date | None = None) -> Database:
+        """Validate data/ (as it stood on `until`, if given) and open it as a private read-only database."""
+        return cls.from_dataset(load_dataset(data_dir, until))
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> Database:
+        """Write a checked dataset to a private temporary DuckDB file and open that read-only."""
         folder = tempfile.mkdtemp(prefix="defence-pacts-")
         atexit.register(shutil.rmtree, folder, True)
-        dataset = build_database_file(Path(folder) / "agreements.duckdb", data_dir)
+        write_database_file(Path(folder) / "agreements.duckdb", dataset)
         return cls(Path(folder) / "agreements.duckdb", dataset)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:

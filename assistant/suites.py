@@ -16,6 +16,10 @@ database, or as values. Keys a case may set (all optional but `q`):
     ids:        agreement ids the rows must hold exactly (for lists)
     codes:      country codes the rows' `code` column must hold exactly (for sets of states)
 
+A YAML suite may be a mapping with `cases:` and `data_until: YYYY-MM-DD`, the day of the data it was
+written against: it then runs on the data as it stood that day (only the rows signed up to it), so that
+rows added later cannot change its pinned counts. Without it, a suite runs on all the data.
+
 In YAML, a case may be a plain question, a mapping, or a mapping `{conversation: [case, ...]}` whose
 turns are asked in order in one conversation. A CSV suite (for spreadsheets) has the columns
 question, expected_status, expected_count, expected_contains (and optional conversation: turns with
@@ -25,6 +29,7 @@ the same conversation id are asked in order).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,6 +51,7 @@ class Case:
 class Suite:
     name: str
     conversations: tuple[tuple[Case, ...], ...]
+    data_until: dt.date | None = None  # written against the data as it stood that day (None: all the data)
 
     @property
     def size(self) -> int:
@@ -83,7 +89,18 @@ def load_suite(path: Path | str) -> Suite:
             conversations.append(tuple(_case(t) for t in item["conversation"]))
         else:
             conversations.append((_case(item),))
-    return Suite(path.stem, tuple(conversations))
+    until = data.get("data_until") if isinstance(data, dict) else None
+    return Suite(path.stem, tuple(conversations), _day(path, until))
+
+
+def _day(path: Path, value) -> dt.date | None:
+    """`data_until` as a date; YAML reads 2025-09-30 as one already."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{path.name}: data_until {value!r} is not a date in the form YYYY-MM-DD.") from None
 
 
 def _load_csv(path: Path) -> Suite:
@@ -182,6 +199,7 @@ def compare(engine: Engine, answer: Answer, expect: dict[str, Any]) -> list[str]
 
 
 def run_suite(engine: Engine, suite: Suite) -> list[CaseResult]:
+    engine = engine.as_of(suite.data_until)  # the data the suite was written against
     results = []
     for turns in suite.conversations:
         conversation = engine.conversation()
@@ -269,7 +287,9 @@ def pin(path: Path | str, question: str, answer: Answer, earlier: Sequence[Answe
             w.writerows(rows)
         return
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
-    cases = (data or {}).get("cases", []) if isinstance(data, dict) or data is None else data
+    suite = dict(data) if isinstance(data, dict) else {"cases": data or []}
+    cases = suite.setdefault("cases", [])
     items = [{"q": q, **expect} for q, expect in turns]
     cases.append(items[0] if len(items) == 1 else {"conversation": items})
-    path.write_text(yaml.safe_dump({"cases": cases}, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    # Other keys (data_until) stay; the caller pins with an engine over the same data (Engine.as_of).
+    path.write_text(yaml.safe_dump(suite, sort_keys=False, allow_unicode=True), encoding="utf-8")

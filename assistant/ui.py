@@ -87,10 +87,11 @@ def safe(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
 
 
-def intro_lines(n_agreements: int) -> tuple[str, str]:
+def intro_lines(n_agreements: int, period: str = "2014 – September 2025") -> tuple[str, str]:
+    """The opening lines; `period` is the data's (Dataset.period), e.g. '2014 – May 2026'."""
     return (
         f"I know **{n_agreements} defence agreements** signed between European states — the EU-27, the "
-        "United Kingdom and Ukraine — from 2014 to September 2025.",
+        f"United Kingdom and Ukraine — from {period.replace(' – ', ' to ')}.",
         "Ask in plain English who signed what, when, in which form and on which topics: you get the answer, "
         "how I read your question, a chart and the sources, ready to paste into a memo.",
     )

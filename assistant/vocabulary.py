@@ -13,7 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from assistant.data import Country, Dataset
+from assistant.data import FIRST_DATE, Country, Dataset
+from assistant.parse_time import DATA_PERIOD
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 LANGUAGE = "en"  # one folder of rules per language: prompts/en/ (another language is another folder beside it)
@@ -81,6 +82,11 @@ class Vocabulary:
                                       re.IGNORECASE), v) for k, v in sorted(words["shorthand"].items(),
                                                                              key=lambda kv: -len(kv[0]))]
         self.templates: dict = _read("templates.yaml")
+        # The period the data covers, from the dataset (never written into the rules): '2014 – May 2026'.
+        self.period = dataset.period
+        self.last_date = dataset.last_date
+        for key in ("all_agreements", "period_covered"):
+            self.templates[key] = self.templates[key].format(period=self.period)
         self.suggestions: dict = _read("suggestions.yaml")
         self.lexicon: dict[tuple[str, ...], list[Tag]] = {}
         self.filler: set[tuple[str, ...]] = set()
@@ -112,6 +118,8 @@ class Vocabulary:
         self.phrases = {k: [self.fold(p) for p in words[k]] for k in ("invasion", "before_invasion")}
         self.periods = tuple((tuple(self.fold(p) for p in e["words"]), e["start"], e["before"], e["label"])
                              for e in words["periods"].values())
+        # The data's own period has no words: it tells the time reader where the data ends (from the dataset).
+        self.periods += (((), FIRST_DATE, dataset.last_date + dt.timedelta(days=1), DATA_PERIOD),)
         self.events = tuple(Event(key, e["label"], tuple(self.fold(p) for p in e["words"]), e.get("day"),
                                   bool(e.get("strictly_after")), tuple(e.get("of_named", ())), e.get("who", ""))
                             for key, e in words["events"].items())
@@ -212,6 +220,6 @@ class Vocabulary:
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     def scope_sentence(self) -> str:
-        return ("The data covers agreements signed from 2014 to September 2025 among the 27 EU member "
+        return (f"The data covers agreements signed from {self.period.replace(' – ', ' to ')} among the 27 EU member "
                 "states, the United Kingdom and Ukraine: " + ", ".join(sorted(self.names.values())) + ".")
 

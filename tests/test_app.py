@@ -52,7 +52,7 @@ def test_first_screen_says_what_it_knows_and_offers_suggestions(app, engine):
     n = len(engine.db.dataset.agreements)
     first, second = texts(app)[:2]
     assert f"{n} defence agreements" in first
-    for words in ("EU-27", "United Kingdom", "Ukraine", "2014", "September 2025"):
+    for words in ("EU-27", "United Kingdom", "Ukraine", engine.db.dataset.period.replace(" – ", " to ")):
         assert words in first
     assert "plain English" in second
     chips = app.pills[0]

@@ -1,6 +1,7 @@
 """The loader refuses a malformed data file whole, naming file, row, column and value."""
 
 import csv
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assistant.data import DATA_DIR, build_database_file, load_dataset
+from assistant.data import DATA_DIR, build_database_file, load_agreements, load_countries, load_dataset
 from assistant.errors import DataError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +82,8 @@ MALFORMED = [
     ("duplicate id", duplicate_id, "row 3, column 'agreement_id'"),
     ("duplicate party", set_cell("parties", "FR;FR;DE"), "value 'FR': the same party is listed twice"),
     ("bad date", set_cell("signed_date", "2024-02-30"), "column 'signed_date', value '2024-02-30'"),
-    ("date outside the period", set_cell("signed_date", "2013-05-01"), "outside the data's period"),
+    ("date before the period", set_cell("signed_date", "2013-05-01"), "before the data's period"),
+    ("date in the future", set_cell("signed_date", "2999-05-01"), "in the future"),
     ("year mismatch", set_cell("year", "1999"), "column 'year', value '1999'"),
     ("unknown form", set_cell("form", "treaty"), "column 'form', value 'treaty'"),
     ("unknown topic", set_cell("topics", "operations;space"), "column 'topics', value 'space'"),
@@ -145,3 +147,130 @@ def test_build_db_refuses_bad_data_with_message_and_no_file(tmp_path, monkeypatc
     monkeypatch.setattr(sys, "argv", ["assistant"])
     assert main(["build-db", "--out", str(out)]) == 2
     assert not out.exists()
+
+
+# ---- the data's period: from 2014 to the newest row; a row may be signed up to the day it is loaded ----------
+
+TODAY = dt.date(2026, 11, 25)
+SIGNED = [
+    ("2013-12-31", "before the data's period"),
+    ("2014-01-01", None),
+    ("2025-09-30", None),  # the last day of the brief's period
+    ("2025-10-01", None),  # after the brief's period: the data keeps growing
+    ("2026-05-13", None),
+    ("2026-11-25", None),  # signed today
+    ("2026-11-26", "in the future (after 2026-11-25)"),
+]
+
+
+@pytest.mark.parametrize("signed,refusal", SIGNED, ids=[s for s, _ in SIGNED])
+def test_the_loader_accepts_rows_signed_up_to_today(tmp_path, signed, refusal):
+    folder = broken_copy(tmp_path, lambda rows: [{**rows[0], "signed_date": signed, "year": signed[:4]}])
+    countries = load_countries(folder / "countries.csv")
+    if refusal is None:
+        (a,) = load_agreements(folder / "agreements.csv", countries, today=TODAY)
+        assert a.signed_date == dt.date.fromisoformat(signed)
+    else:
+        with pytest.raises(DataError) as err:
+            load_agreements(folder / "agreements.csv", countries, today=TODAY)
+        assert f"row 2, column 'signed_date', value '{signed}'" in err.value.message
+        assert refusal in err.value.message
+
+
+def _tiny(tmp_path: Path, log: str = "") -> Path:
+    """Three rows (2016, 2025, 2026) and, if given, a change log."""
+    base = _first_rows()[0]
+    rows = [{**base, "agreement_id": aid, "signed_date": day, "year": day[:4], "form": form}
+            for aid, day, form in (("A0001", "2016-06-11", "statement of intent"),
+                                   ("A0002", "2025-09-24", "statement of intent"),
+                                   ("A0003", "2026-01-06", "statement of intent"))]
+    broken_copy(tmp_path, lambda _: rows)
+    if log:
+        (tmp_path / "changes.csv").write_text(
+            "changed_on,agreement_id,column,old_value,new_value,reason\n" + log, encoding="utf-8")
+    return tmp_path
+
+
+LOG = ("2026-11-25,A0002,added,,Luxembourg-Romania,new row\n"
+       "2026-11-25,A0003,added,,Multinational force,new row\n"
+       "2026-11-25,A0001,signed_date,2016-06-01,2016-06-11,the day is public\n"
+       "2026-11-25,A0001,date_precision,month,day,the day is public\n"
+       "2026-11-25,A0001,form,cooperation agreement,statement of intent,a declaration of intent\n")
+AS_OF = [
+    # (log, as-of day, ids kept, A0001 as it reads then, period the answers say)
+    ("", None, ["A0001", "A0002", "A0003"], ("2016-06-11", "statement of intent"), "2014 – January 2026"),
+    ("", dt.date(2025, 9, 30), ["A0001", "A0002"], ("2016-06-11", "statement of intent"), "2014 – September 2025"),
+    ("", dt.date(2016, 6, 30), ["A0001"], ("2016-06-11", "statement of intent"), "2014 – June 2016"),
+    (LOG, None, ["A0001", "A0002", "A0003"], ("2016-06-11", "statement of intent"), "2014 – January 2026"),
+    (LOG, dt.date(2026, 11, 25), ["A0001", "A0002", "A0003"], ("2016-06-11", "statement of intent"),
+     "2014 – November 2026"),
+    (LOG, dt.date(2025, 9, 30), ["A0001"], ("2016-06-01", "cooperation agreement"), "2014 – September 2025"),
+]
+
+
+@pytest.mark.parametrize("log,day,ids,first,period", AS_OF, ids=[f"{bool(c[0])}-{c[1]}" for c in AS_OF])
+def test_the_data_as_it_stood_on_a_day(tmp_path, log, day, ids, first, period):
+    data = load_dataset(_tiny(tmp_path, log), until=day)
+    assert [a.agreement_id for a in data.agreements] == ids
+    a = data.agreements[0]
+    assert (a.signed_date.isoformat(), a.form, a.year) == (*first, int(first[0][:4]))
+    assert data.period == period
+
+
+CHANGE_LOG_FAULTS = [
+    ("2026-11-25,A0009,added,,x,r\n", "column 'agreement_id', value 'A0009'"),
+    ("2026-11-25,A0001,year,2015,2016,r\n", "column 'column', value 'year'"),
+    ("2026-11-25,A0001,signed_date,June 2016,2016-06-11,r\n", "column 'old_value', value 'June 2016'"),
+    ("yesterday,A0001,form,a,b,r\n", "column 'changed_on', value 'yesterday'"),
+    ("2026-11-25,A0001,form,a,b,r\n2026-01-01,A0002,form,a,b,r\n", "row 3, column 'changed_on'"),
+]
+
+
+@pytest.mark.parametrize("log,message", CHANGE_LOG_FAULTS, ids=[m for _, m in CHANGE_LOG_FAULTS])
+def test_a_broken_change_log_is_refused_with_its_place(tmp_path, log, message):
+    with pytest.raises(DataError) as err:
+        load_dataset(_tiny(tmp_path, log))
+    assert "data/changes.csv" in err.value.message or "changes.csv" in err.value.message
+    assert message in err.value.message
+
+
+def test_a_corrected_date_keeps_its_id_and_is_logged(tmp_path, monkeypatch):
+    """data/merge_sources.py with a correction: the row keeps its id, the log has the old value, and the data
+    as it stood before the correction still reads the old date."""
+    import importlib.util
+
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder, ignore=shutil.ignore_patterns("*.geojson", "*.md", "__pycache__"))
+    spec = importlib.util.spec_from_file_location("merge_sources", folder / "merge_sources.py")
+    merge = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(merge)
+    monkeypatch.setattr(merge, "HERE", folder)
+    before = {r["agreement_id"]: r for r in _first_rows()}
+    target = next(r for r in before.values() if r["date_precision"] == "month")
+    day = target["signed_date"][:8] + "15"
+    for path in (folder / "sources").glob("*.csv"):
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        for r in rows:
+            if merge.key(r) == merge.key(target):
+                r["signed_date"], r["date_precision"] = day, "day"
+                with open(path, "w", encoding="utf-8", newline="") as f:
+                    w = csv.DictWriter(f, fieldnames=list(rows[0]))
+                    w.writeheader()
+                    w.writerows(rows)
+    corrections = folder / "sources" / "corrections.csv"
+    if not corrections.exists():
+        corrections.write_text("agreement_id,title,signed_date,parties,reason\n", encoding="utf-8")
+    with open(corrections, "a", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerow([target["agreement_id"], target["title"], day, target["parties"], "test"])
+    merge.main(["--reason", "a test correction"])
+    after = {r["agreement_id"]: r for r in csv.DictReader(open(folder / "agreements.csv", encoding="utf-8"))}
+    assert set(after) == set(before)
+    assert after[target["agreement_id"]]["signed_date"] == day
+    logged = list(csv.DictReader(open(folder / "changes.csv", encoding="utf-8")))[-2:]
+    assert [(c["agreement_id"], c["column"], c["old_value"], c["new_value"]) for c in logged] == [
+        (target["agreement_id"], "signed_date", target["signed_date"], day),
+        (target["agreement_id"], "date_precision", "month", "day")]
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    old = {a.agreement_id: a for a in load_dataset(folder, until=yesterday).agreements}
+    assert old[target["agreement_id"]].signed_date.isoformat() == target["signed_date"]

@@ -190,3 +190,8 @@ def test_chart_png_is_an_image():
     assert memo.chart_png(spec).startswith(b"\x89PNG")
     wide = memo.chart_png({**spec, "width": "container"}, scale=1, width=500)
     assert int.from_bytes(wide[16:20], "big") >= 500  # PNG header: image width
+
+
+def test_the_citation_names_the_period_of_the_data():
+    line = memo.citation("How many?", 361, DAY, "2014 – March 2026")
+    assert "(EU-27, United Kingdom, Ukraine; 2014 – March 2026, 361 agreements)" in line

@@ -52,7 +52,7 @@ DECLINED = [
     ("sdfkjh wqeoiu", "unsupported", "sdfkjh"),
     ("How many agreements did France and Germany sign?", "clarify", "together"),
     ("What was signed in March?", "clarify", "year"),
-    ("How many agreements in 2031?", "unsupported", "2014 to September 2025"),
+    ("How many agreements in 2031?", "unsupported", "The data covers agreements signed from 2014 to"),
 ]
 
 
@@ -124,3 +124,30 @@ def test_a_new_question_after_an_ask_back_is_not_taken_as_a_reply(engine):
     conversation.ask("How many agreements did France and Germany sign?")
     answer = conversation.ask("Who are Slovakia's partners?")
     assert answer.kind == "partners" and "Taking your reply" not in answer.interpretation
+
+
+PERIOD_SAID = [
+    "How many agreements are in the data?",
+    "How many agreements has France signed?",
+    "Which states has Poland signed with?",
+    "Which country has the most agreements?",
+]
+
+
+@pytest.mark.parametrize("question", PERIOD_SAID)
+def test_every_interpretation_says_the_period_it_covers(engine, question):
+    answer = engine.conversation().ask(question)
+    assert answer.status == "ok" and engine.db.dataset.period in answer.interpretation
+
+
+def test_a_question_about_a_year_says_that_year(engine):
+    answer = engine.conversation().ask("How many agreements were signed in 2024?")
+    assert "2024" in answer.interpretation and "Period covered" not in answer.interpretation
+
+
+def test_a_year_after_the_data_is_refused_naming_where_the_data_ends(engine):
+    import datetime as dt
+
+    for e, end in ((engine, engine.db.dataset.period.split(" – ")[1]), (engine.as_of(dt.date(2025, 9, 30)), "September 2025")):
+        answer = e.conversation().ask(f"How many agreements in {e.db.dataset.last_date.year + 1}?")
+        assert answer.status == "unsupported" and f"from 2014 to {end}." in answer.answer

@@ -15,7 +15,7 @@ def main() -> None:
     ui.navigation()
     engine = ui.engine()
     st.title("About the data")
-    st.markdown(ui.intro_lines(len(engine.db.dataset.agreements))[0])
+    st.markdown(ui.intro_lines(len(engine.db.dataset.agreements), engine.db.dataset.period)[0])
 
     figures_tab, words_tab, codebook_tab = st.tabs(
         ["The brief's figures beside ours", "What the words mean", "Codebook and method"]
@@ -24,7 +24,9 @@ def main() -> None:
         with ui.friendly():
             st.markdown(
                 "The headline figures of the Böll EU Brief *Phalanx of defence pacts?* (October 2025) "
-                "beside the same figures computed from our rebuilt dataset."
+                "beside the same figures computed from our rebuilt dataset, within "
+                f"{ui.safe(figures.BRIEF_PERIOD)}: rows signed later are left out of this comparison, "
+                f"though every answer counts them (the data covers {ui.safe(engine.db.dataset.period)})."
             )
             # st.table reads cells as Markdown: "> 20" would become a quote, so the cells are escaped.
             rows = [
@@ -40,7 +42,7 @@ def main() -> None:
             with st.expander("How each of ours is computed"):
                 for f in figures.FIGURES:
                     st.markdown(f"**{ui.safe(f.label)}**")
-                    st.code(f.sql, language="sql", wrap_lines=True)
+                    st.code(figures.scoped(f.sql, figures.BRIEF_END), language="sql", wrap_lines=True)
     with words_tab:
         _markdown_file(ui.ROOT / "prompts" / "semantics.md", "The readings of common phrasings are not available yet.")
     with codebook_tab:
