@@ -37,6 +37,7 @@ from assistant.kinds import KINDS
 ONLY_AMONG = re.compile(r"\b(no outsiders?(?: on board)?|no one else|nobody else|among (?:the )?[\w\s-]{0,40}themselves|(?:only|solely|exclusively) (?:among|between|within|by)|(?:members|states|countries|nations) only|"
                         r"only (?:the )?(?:nordic|baltic|benelux|visegrad|v4|neutral|eu|nato|non-eu|non-nato)|exclusively|among themselves|between themselves|"
                         r"purely|just among|just between|solely|entirely within|within the group|inside the)\b")
+TOGETHER = re.compile(r"\b(?:all together|together|jointly|all of them together|between (?:all )?(?:the )?(?:three|four|them))\b")
 INVOLVING = re.compile(r"\b(involv|includ|featur|concern)\w*\b")  # "the neutral states' deals involving the UK"
 RANK_ALL = {"rank", "ranked", "ranking", "sort", "sorted", "order"}
 COUNTRY_ROW_KINDS = ("partners", "never")
@@ -249,7 +250,11 @@ def _several_states(v, d: Draft) -> Refusal | None:
             isinstance(x, Parties) and x.mode == "all" and len(x.codes) == 2 for x in previous.filters)) \
         or (len(countries) == 2 and f.scopes == ["bilateral"]) \
         or f.joint or d.kind in ("first", "latest")  # "joint declarations of A and B", "when did A and B first sign"
-    if f.has("each") or (d.kind in ("rank", "breakdown") and not joined and not f.has("either")):
+    joined = joined or bool(TOGETHER.search(d.text))
+    if ONLY_AMONG.search(d.text) and not f.has("each") and d.kind not in COUNTRY_ROW_KINDS:
+        # "Estonia, Latvia and Lithuania … only among themselves": every party one of them
+        d.filters.append(Parties(tuple(countries), "only", v.name_list(countries)))
+    elif f.has("each") or (d.kind in ("rank", "breakdown") and not joined and not f.has("either")):
         d.restrict, d.restrict_label = tuple(sorted(countries)), v.name_list(countries)
         if "country" not in d.dims:
             d.dims = ["country", *d.dims] if d.kind == "breakdown" else ["country"]

@@ -127,8 +127,10 @@ def compare(text: str, previous: Intent | None, context: Context) -> Intent | Re
     else:
         partners = []
     if len(new) >= 2 and not re.search(r"\b(that|this|it|those|these|them|the (?:three|four|3|4)|all (?:three|four))\b", text):
-        base = context.parse(re.sub(r"\b(?:(?:the )?number of )?partners?\b", " ",
-                                    COMPARE.sub(" ", _strip_states_outside_events(text, context, partners))), None)
+        rest = COMPARE.sub(" ", _strip_states_outside_events(text, context, partners))
+        rest = re.sub(r"\b(?:(?:the )?number of )?partners?\b|\bthey(?:'ve|'d| have| had)?\b|\btheir\b|\beach\b", " ",
+                      rest)  # ("… they've signed": the states compared)
+        base = context.parse(rest, None)
         if isinstance(base, Refusal) and base.reason != "no_question":
             return base
         filters = base.filters if isinstance(base, Intent) else ()

@@ -312,9 +312,24 @@ class Parser:
             return cut  # a pronoun replaced by the states the opening named: nothing left out
         if cut != text:
             before = text[: len(text) - len(cut)]
+            then = THEN.search(cut)
+            when = self._time_said(before, "since" if re.match(r"since|after", then[0]) else "in") if then else ""
+            if when:  # "… since Russia's full-scale invasion. How many has France signed since then?"
+                cut = cut[: then.start()] + when + cut[then.end():]
             if self._scan_text(before).unknown:  # words no rule places are never dropped unsaid
                 self._context.append(" ".join(before.split()).strip(" .:;-–"))
         return cut
+
+    def _time_said(self, text: str, preposition: str) -> str:
+        """The words of a date or period in a piece of text ('since the full-scale invasion'), or ''."""
+        folded = self.v.fold(text)
+        time = find_time(folded, self.v.phrases["invasion"], self.v.phrases["before_invasion"], self.v.events,
+                         self.v.periods)
+        changed = [i for i, (a, b) in enumerate(zip(folded, time.text)) if a != b]
+        if not time.filters or not changed or time.clarify or time.outside:
+            return ""
+        said = folded[changed[0]: changed[-1] + 1].strip()
+        return said if re.match(r"(since|after|before|from|in|during|between|until)\b", said) else f"{preposition} {said}"
 
     def _preamble_cut(self, text: str) -> str:
         """'Minister is in Warsaw next month. How many agreements has Poland signed?', 'For the committee note: how
