@@ -571,6 +571,9 @@ def _merge(prev: Intent, filters, mode, kind, with_partner, text):
     adds, anything else replaces the filter of its slot. Returns the filters, the share's part, the focus and
     the states replaced on the way."""
     merged, share, new_focus, earlier = list(prev.filters), list(prev.share), prev.focus, prev.earlier_states
+    if any(isinstance(f, Parties) for f in filters) and mode != "narrow":
+        # "Now Malta's agreements" after a row of Ireland's shown in detail: the shown row is not a filter to keep
+        merged = [g for g in merged if not (isinstance(g, Named) and not g.exclude)]
     for f in filters:
         if prev.kind == "share" and kind is None and any(g.slot == f.slot for g in share) and \
                 not any(g.slot == f.slot for g in merged):  # "And Lithuania's?" replaces the base when it has a state

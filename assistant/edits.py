@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.intent import Intent, Named, Parties, Refusal, YearIn, Years, ordered
+from assistant.intent import Dates, Intent, Named, Parties, Refusal, YearIn, Years, ordered
 from assistant.kinds import Context
 
 STATE_ROWS = ("partners", "never", "threshold", "linked")
@@ -239,6 +239,11 @@ def _chosen(nth: str, text: str, previous: Intent, context: Context) -> str:
     return previous.cited[ORDINALS[nth]]
 
 
+COMPARATIVE = re.compile(r"^(?:and |ok |so |now |then )*(?:show me |tell me (?:more )?about |what is |what's |what was |"
+                         r"details (?:of|on) |open )?the (?P<which>earlier|older|later|newer|more recent)"
+                         r"(?: (?:one|agreement|document))?(?: of (?:the|those|these) (?:two|ones))?\s*\??$")
+
+
 def refer(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
     """'the second one': the agreement in that place among the rows the last answer showed. 'the second one: who
     signed it?' asks the rest of the question about that agreement."""
@@ -257,6 +262,12 @@ def refer(text: str, previous: Intent, context: Context) -> Intent | Refusal | N
         one = Intent(kind="detail", filters=(Named(f"the agreement shown {m['nth']} in the last answer", (chosen,)),),
                      cited=(chosen,))
         return context.parse(m["rest"], one)
+    pick = COMPARATIVE.match(text.strip())
+    if pick and len(previous.cited) >= 2:  # "show me the earlier one" of the two just shown
+        by_date = sorted(previous.cited, key=lambda a: (context.v.signed[a], a))
+        chosen = by_date[0] if pick["which"] in ("earlier", "older") else by_date[-1]
+        return Intent(kind="detail", filters=(Named(f"the {pick['which']} agreement of the last answer", (chosen,)),),
+                      notes=(f"'the {pick['which']} one' = {chosen}, by signing date",))
     m = REFER.match(NUMBERED.sub(lambda x: ORDINAL_WORDS[int(x[1])], text.strip()))
     if not m:
         return None
@@ -478,7 +489,32 @@ def complement(text: str, previous: Intent, context: Context) -> Intent | None:
                  "the states not on the last list" if kind == "never" else "the states on the other side of the last list")
 
 
-EDITS = (refer, complement, keep_states, compare, add_party, remove_party, drop_slot, instead_of, swap_party,
+FLIP = re.compile(r"^(?:and |what about |how about |ok |now |so )*(?P<dir>before|prior to|after|since) (?:it|that|then|this|"
+                  r"that date|the same date|that point)\s*\??$")
+
+
+def flip_time(text: str, previous: Intent, context: Context) -> Intent | None:
+    """'And before it?' after 'since the full-scale invasion': the same question for the time on the other side."""
+    m = FLIP.match(text.strip())
+    times = [f for f in previous.filters if f.slot == "time"]
+    if not m or len(times) != 1:
+        return None
+    t, before = times[0], m["dir"] in ("before", "prior to")
+    if isinstance(t, Dates) and before and t.start and not t.before:
+        flipped = Dates(before=t.start, label=re.sub(r"^(after|since|from)\b", "before", t.label))
+    elif isinstance(t, Dates) and not before and t.before and not t.start:
+        flipped = Dates(start=t.before, label=re.sub(r"^(before|until)\b", "after", t.label))
+    elif isinstance(t, Years) and before and t.start and t.end is None:
+        flipped = Years(None, t.start - 1)
+    elif isinstance(t, Years) and not before and t.end and t.start is None:
+        flipped = Years(t.end + 1, None)
+    else:
+        return None
+    return _said(previous.with_(filters=ordered([f for f in previous.filters if f is not t] + [flipped])),
+                 "the same question for the time on the other side of that date")
+
+
+EDITS = (refer, complement, keep_states, compare, flip_time, add_party, remove_party, drop_slot, instead_of, swap_party,
          narrow_shown)
 
 
