@@ -345,7 +345,7 @@ class Intent:
     per: str = ""  # average: 'agreement' (parties per agreement), 'state' or 'year' (agreements per …)
     linked: tuple[str, ...] = ()  # linked: states with at least one agreement with each of these …
     unlinked: tuple[str, ...] = ()  # … and none with any of these
-    sides: tuple[Filter, ...] = ()  # groups compared: each side's own figure ("Southern vs Eastern Europe")
+    sides: tuple[Filter, ...] = ()  # groups or periods compared: each side's own figure ("Southern vs Eastern Europe")
     earlier_states: tuple[str, ...] = ()  # states a follow-up replaced ("What about Germany?" after France): "the two"
     notes: tuple[str, ...] = field(default=())  # readings the interpretation should state
     # What the answer to this intent showed, for follow-ups ("tell me more about it", "its agreements"):

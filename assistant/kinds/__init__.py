@@ -12,9 +12,9 @@ Each module has:
 
 from __future__ import annotations
 
-from assistant.kinds import average, check, groups, largest, linked, threshold
+from assistant.kinds import average, check, largest, linked, sides, threshold
 from assistant.kinds.frame import Context, Frame
 
-KINDS = {m.KIND: m for m in (check, linked, threshold, average, largest, groups)}  # recognised in this order
+KINDS = {m.KIND: m for m in (check, linked, threshold, average, largest, sides)}  # recognised in this order
 
 __all__ = ["KINDS", "Context", "Frame"]

@@ -1,0 +1,85 @@
+"""Side by side: each group's or each period's own number of agreements, for the same other filters.
+
+    How does Southern Europe compare with Eastern Europe in 2024?
+    Nordic vs Baltic states: agreements since 2022
+    How did the number of agreements signed in 2014-2018 compare with 2019-2023?
+    Compare Q3 2023 with Q3 2024
+
+SEMANTICS.md: comparisons of two or more states, groups or periods = each one's own figure side by side.
+A group's figure counts the agreements involving at least one of its members (an agreement counts once per
+group). States side by side are a per-state breakdown (assistant/edits.py, compare).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from sqlglot import exp
+
+from assistant.build_sql import filtered
+from assistant.intent import Intent, Parties, Refusal, join_words, lit
+from assistant.kinds.frame import Context, Frame
+from assistant.wording import filter_words
+
+KIND = "sides"
+EXAMPLES = ("How does Southern Europe compare with Eastern Europe in 2024?", "Nordic vs Baltic states since 2022",
+            "How did the number of agreements signed in 2014-2018 compare with 2019-2023?")
+YEARS = re.compile(r"\b(?:19|20)\d\d\b")
+CUE = re.compile(r"\b(?:compare|compared|compares|comparison|versus|vs|against|side by side)\b")
+
+
+def recognise(text: str, context: Context) -> Frame | None:
+    if not CUE.search(text):
+        return None
+    found = context.scan(text)
+    if found.countries:
+        return None  # states side by side: a per-state breakdown (edits.compare)
+    keys = list(dict.fromkeys(key for _pos, key, _noun in found.groups))
+    if len(keys) >= 2:
+        return Frame(KIND, CUE.sub(" ", context.strip(text, ("group",))), {"groups": keys})
+    if len(set(YEARS.findall(text))) >= 2 and context.previous is None:  # two periods named in one question
+        return Frame(KIND, CUE.sub(" ", text), {"groups": []})
+    return None
+
+
+def make(frame: Frame, base: Intent, context: Context) -> Intent | Refusal:
+    if frame.settings["groups"]:
+        sides = tuple(Parties(context.v.groups[k].members, "any", context.v.groups[k].label)
+                      for k in frame.settings["groups"])
+        return Intent(kind=KIND, filters=base.filters, sides=sides, notes=base.notes)
+    times = tuple(f for f in base.filters if f.slot == "time")
+    if len(times) < 2:
+        return Refusal("clarify", "Which periods would you like side by side? Name each, e.g. 'compare 2014-2018 "
+                       "with 2019-2023'.", "a comparison of periods without two periods",
+                       ("Compare 2014-2018 with 2019-2023", "Agreements per year"))
+    return Intent(kind=KIND, filters=tuple(f for f in base.filters if f.slot != "time"),
+                  sides=tuple(replace(t, slot="side") for t in times), notes=base.notes)
+
+
+def sql(intent: Intent) -> exp.Expression:
+    parts = []
+    for i, side in enumerate(intent.sides):
+        q = filtered(exp.select(exp.alias_(lit(_label(side)), "grp"), exp.alias_(lit(i), "pos"),
+                                "count(*) AS agreements").from_("agreements AS a"), intent)
+        parts.append(q.where(side.condition()))
+    union = parts[0]
+    for q in parts[1:]:
+        union = exp.union(union, q, distinct=False)
+    return exp.select("grp AS \"group\"", "agreements").from_(union.subquery("g")).order_by("pos")
+
+
+def _label(side) -> str:
+    return side.label if isinstance(side, Parties) else side.words().removeprefix("signed ")
+
+
+def interpretation(v, intent: Intent) -> str:
+    groups = isinstance(intent.sides[0], Parties)
+    return f"Each {'group' if groups else 'period'}'s own number of agreements {filter_words(v, intent)}, side by " \
+           f"side: {join_words([_label(s) for s in intent.sides])}" + \
+           (" (an agreement counts once for each group it involves)." if groups else ".")
+
+
+def describe(v, intent: Intent, columns: list[str], rows: list[list], row_count: int) -> str:
+    figures = "; ".join(f"{r[0]}: {r[1]}" for r in rows)
+    return f"Agreements {filter_words(v, intent) + ', ' if intent.filters else ''}side by side: {figures}."
