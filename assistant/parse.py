@@ -184,7 +184,23 @@ class Parser:
 
     # -- entry point -------------------------------------------------------------------------
     def parse(self, question: str, previous: Intent | None = None, kinds: bool = True) -> Intent | Refusal:
+        """One question (and the last Intent, for follow-ups) -> an Intent, or a Refusal that says why not."""
         text = self.v.expand(normalise(question))
+        unreadable = self._unreadable(text)
+        if unreadable is not None:
+            return unreadable
+        lowered, previous = self._rewritten(text, previous)
+        share = SHARE.search(lowered)
+        if share and re.search(r"\b(share|percentage|proportion|per cent|percent|fraction|ratio)\b", lowered):
+            return self._share(lowered, share, previous)
+        if kinds:
+            done = self._edit_or_kind(lowered, previous)
+            if done is not None:
+                return done
+        return self._read(question, lowered, previous)
+
+    def _unreadable(self, text: str) -> Refusal | None:
+        """Nothing to read, too long, or SQL: refused before any rule runs."""
         if not text or not re.search(r"[^\W_]", text):
             return self._unsupported("Please type a question about the defence agreements.", "an empty question")
         if len(text) > MAX_QUESTION:
@@ -194,6 +210,10 @@ class Parser:
             return self._unsupported("I answer questions in plain English and never run SQL or commands typed into "
                                      "the chat. Try asking, for example, 'How many agreements were signed in 2024?'",
                                      "SQL or a command, which is never run")
+        return None
+
+    def _rewritten(self, text: str, previous: Intent | None) -> tuple[str, Intent | None]:
+        """The question in lower case, with a fresh start, openings and a few set phrases rewritten."""
         lowered = FRAMING.sub("", text.lower().replace("%", " per cent "), count=1)
         fresh = self.v.fresh_start.search(lowered)
         if fresh:  # "New topic - …", "Switching topics: …": a new question, whatever came before
@@ -205,30 +225,25 @@ class Parser:
                                      f" {m[0].split()[0]} fewer than 1 {m[1]} agreements ", lowered)
         lowered = re.sub(r"\b((?:19|20)\d\d)'s\b", r"\1", lowered)  # "2024's agreements"
         lowered = re.sub(r"\bwith ([\w\s'-]{2,40}?) in (?:them|it)\b", r"involving \1", lowered)  # "deals with Germany in them"
-        share = SHARE.search(lowered)
-        if share and re.search(r"\b(share|percentage|proportion|per cent|percent|fraction|ratio)\b", lowered):
-            return self._share(lowered, share, previous)
-        if kinds:
-            context = Context(self.v, previous, self._countries_in, self.parse, self._scan_text, self._strip_states,
-                              self._strip)
-            folded_all = self.v.fold(lowered)
-            edited = find_edit(folded_all, previous, context)
-            if edited is not None:
-                return edited
-            for kind in KINDS.values():
-                frame = kind.recognise(folded_all, context)
-                if frame is not None:
-                    return self._kind(kind, frame, context)
-        quoted = [q.strip() for q in re.findall(r'"([^"]{2,60})"', lowered)]
-        lowered = re.sub(r'"[^"]{2,60}"', " ", lowered)
-        for m in list(MENTION.finditer(lowered)):
-            after = tuple(tokens(self.v.fold(lowered[m.start(1):]))[:4])
-            if any(len(after) >= k and after[:k] in self.v.lexicon for k in (2, 3, 4)) or any(
-                    t.kind in ("form", "mutual_defence", "country", "group") for t in self.v.lexicon.get(after[:1], [])):
-                continue  # "mention military mobility": a phrase the data records, not a word to search for
-            word = m[1][:-1] if m[1].endswith("s") and not m[1].endswith("ss") and len(m[1]) > 4 else m[1]
-            quoted.append(word)
-            lowered = lowered[: m.start(1)] + " " * len(m[1]) + lowered[m.end(1):]
+        return lowered, previous
+
+    def _edit_or_kind(self, lowered: str, previous: Intent | None) -> Intent | Refusal | None:
+        """A follow-up edit of the last Intent (assistant/edits.py), or one of the kinds in assistant/kinds/."""
+        context = Context(self.v, previous, self._countries_in, self.parse, self._scan_text, self._strip_states,
+                          self._strip)
+        folded_all = self.v.fold(lowered)
+        edited = find_edit(folded_all, previous, context)
+        if edited is not None:
+            return edited
+        for kind in KINDS.values():
+            frame = kind.recognise(folded_all, context)
+            if frame is not None:
+                return self._kind(kind, frame, context)
+        return None
+
+    def _read(self, question: str, lowered: str, previous: Intent | None) -> Intent | Refusal:
+        """The words of a question -> what they mention -> the coverage checks -> assemble()."""
+        quoted, lowered = self._quoted(lowered)
         order = ORDER.search(lowered)  # "newest first", "oldest first": how a list is sorted, not which rows
         if order:
             lowered = lowered[: order.start()] + " " + lowered[order.end():]
@@ -255,6 +270,37 @@ class Parser:
             found.texts += found.unknown
             found.names.update(found.unknown)
             found.unknown, found.searchable = [], []
+        refused = self._refused(question, found, time, rest, extra_filters, previous, mode)
+        if refused is not None:
+            return refused
+        intent = self._assemble(found, time.filters + extra_filters, n, previous, mode, rest)
+        if isinstance(intent, Refusal):
+            return intent
+        typos = tuple(f"read '{w}' as '{f}'" for w, f in self._corrections.items()) + tuple(
+            f"the opening '{c}' is read as context and left out" for c in self._context)
+        if order and intent.kind in ("list", "count"):
+            oldest = bool(order[1]) and order[1] in ("oldest", "earliest") or not order[1]
+            intent = intent.with_(kind="list", ascending=oldest)
+        return intent.with_(notes=tuple(intent.notes) + tuple(time.notes) + tuple(notes) + typos)
+
+
+    def _quoted(self, lowered: str) -> tuple[list[str], str]:
+        """Quoted text and words after 'mentioning', 'called' …: title/summary searches asked for."""
+        quoted = [q.strip() for q in re.findall(r'"([^"]{2,60})"', lowered)]
+        lowered = re.sub(r'"[^"]{2,60}"', " ", lowered)
+        for m in list(MENTION.finditer(lowered)):
+            after = tuple(tokens(self.v.fold(lowered[m.start(1):]))[:4])
+            if any(len(after) >= k and after[:k] in self.v.lexicon for k in (2, 3, 4)) or any(
+                    t.kind in ("form", "mutual_defence", "country", "group") for t in self.v.lexicon.get(after[:1], [])):
+                continue  # "mention military mobility": a phrase the data records, not a word to search for
+            word = m[1][:-1] if m[1].endswith("s") and not m[1].endswith("ss") and len(m[1]) > 4 else m[1]
+            quoted.append(word)
+            lowered = lowered[: m.start(1)] + " " * len(m[1]) + lowered[m.end(1):]
+        return quoted, lowered
+
+    def _refused(self, question, found, time, rest, extra_filters, previous, mode) -> Refusal | None:
+        """The coverage rule and the data's limits: a word not placed, a state or time outside the data, a
+        condition the data lacks, something that cannot be counted, a time that needs a year."""
         if time.outside:
             return self._unsupported(time.outside + " Ask about a year from 2014 to 2025.", "a time outside the data")
         if found.outside:
@@ -296,15 +342,7 @@ class Parser:
         if time.clarify:
             return Refusal("clarify", "Which year do you mean? The data runs from 2014 to September 2025.",
                            "a time that needs a year (" + "; ".join(time.notes) + ")", tuple(time.clarify))
-        intent = self._assemble(found, time.filters + extra_filters, n, previous, mode, rest)
-        if isinstance(intent, Refusal):
-            return intent
-        typos = tuple(f"read '{w}' as '{f}'" for w, f in self._corrections.items()) + tuple(
-            f"the opening '{c}' is read as context and left out" for c in self._context)
-        if order and intent.kind in ("list", "count"):
-            oldest = bool(order[1]) and order[1] in ("oldest", "earliest") or not order[1]
-            intent = intent.with_(kind="list", ascending=oldest)
-        return intent.with_(notes=tuple(intent.notes) + tuple(time.notes) + tuple(notes) + typos)
+        return None
 
     def _without_preamble(self, text: str) -> str:
         cut = self._preamble_cut(text)
