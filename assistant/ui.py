@@ -117,23 +117,27 @@ def column_config(df: pd.DataFrame) -> dict:
         "Summary": tc("Summary", width="large"),
         "Date": tc("Date", width="small"),
         "ID": tc("ID", width="small"),
-        "Source": st.column_config.LinkColumn(
-            "Source", display_text=r"https?://(?:www\.)?([^/]+).*", help="Opens the source in a new tab"
-        ),
+        # The whole address, wrapped: a memo cites the page, not only its site.
+        "Source": st.column_config.LinkColumn("Source", width="large", help="Opens the source in a new tab"),
         "Per cent": st.column_config.NumberColumn("Per cent", format="%.1f%%"),
     }
     return {k: v for k, v in config.items() if k in df.columns}
 
 
+WRAPPED_ROW = 72  # px: above 4rem Streamlit's grid wraps long cells (three lines of a title) instead of cutting them
+
+
 def table(df: pd.DataFrame, key: str | None = None, max_height: int = 390) -> None:
-    height = min(38 + 35 * len(df), max_height)
+    row = WRAPPED_ROW if "Title" in df.columns or "Source" in df.columns else 35
+    height = min(38 + row * len(df), max_height)
     # A few short columns (counts per year, per state) read better narrow than stretched across the page.
     width = "stretch" if len(df.columns) > 3 or "Title" in df.columns else min(220 * len(df.columns), 720)
     # On screen the source link sits next to what it proves; the downloads keep the memo's order.
     order = [c for c in ("Title", "Date", "Parties", "Source") if c in df.columns]
     order += [c for c in df.columns if c not in order]
     st.dataframe(
-        df, column_config=column_config(df), column_order=order, hide_index=True, width=width, height=height, key=key
+        df, column_config=column_config(df), column_order=order, hide_index=True, width=width, height=height,
+        row_height=row if row != 35 else None, key=key,
     )
 
 
