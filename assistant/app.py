@@ -195,8 +195,7 @@ def main() -> None:
                     answer = st.session_state.conversation.ask(question)
                 turns.append(answer)
                 render_answer(len(turns) - 1, answer, last=True)
-        if not typed:  # asked by a click higher up the page: bring the new question into view
-            ui.scroll_to_last_question(len(turns))
+        ui.scroll_to_last_question(len(turns))  # the answer's first line in view, not the end of its table
 
 
 with ui.friendly():

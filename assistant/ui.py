@@ -161,13 +161,29 @@ def download_row(m: memo.Memo, key: str, chart: dict | None = None, copy: bool =
 
 
 def scroll_to_last_question(nonce: int) -> None:
-    """Scroll the page so the newest question sits at the top (Streamlit only does so for typed questions)."""
+    """Bring the newest question to the top of the window, its answer's first line just under it.
+
+    Streamlit keeps a chat page pinned to its bottom, so a long answer would show its downloads, not its
+    sentence. The scroll is repeated while the chart and the table paint, in case they move the page again;
+    it stops as soon as the reader scrolls themselves.
+    """
     st.html(
         f"""<script>/* turn {nonce} */
-        setTimeout(() => {{
-          const asked = document.querySelectorAll('[data-testid="stChatMessage"]');
-          if (asked.length >= 2) asked[asked.length - 2].scrollIntoView({{block: "start", behavior: "smooth"}});
-        }}, 150);
+        (() => {{
+          let stopped = false;
+          const stop = () => {{ stopped = true; }};
+          ["wheel", "touchstart", "keydown", "mousedown"].forEach(e => window.addEventListener(e, stop, {{once: true, capture: true}}));
+          const bring = () => {{
+            if (stopped) return;
+            const asked = document.querySelectorAll('[data-testid="stChatMessage"]');
+            if (asked.length < 2) return;
+            const question = asked[asked.length - 2];
+            const header = document.querySelector('[data-testid="stHeader"]');
+            question.style.scrollMarginTop = ((header ? header.getBoundingClientRect().bottom : 0) + 8) + "px";
+            question.scrollIntoView({{block: "start", behavior: "instant"}});
+          }};
+          [60, 250, 600, 1000, 1600].forEach(t => setTimeout(bring, t));
+        }})();
         </script>""",
         unsafe_allow_javascript=True,
     )
