@@ -18,7 +18,8 @@ from rapidfuzz import fuzz, process, utils
 from assistant import build_sql, validate
 from assistant.charts import choose_chart  # at import: the first answer should not pay for Altair
 from assistant.errors import AssistantError
-from assistant.intent import Intent, Month, Named, Years
+from assistant.data import TOPIC_LABELS
+from assistant.intent import MONTHS, Intent, Month, MutualDefence, Named, Parties, Scope, Topic, Years
 from assistant.kinds import KINDS
 from assistant.parse import Parser, Refusal
 from assistant.run import Database, Result
@@ -90,7 +91,8 @@ class Engine:
     def conversation(self) -> Conversation:
         return Conversation(self)
 
-    def answer(self, question: str, previous: Intent | None = None) -> tuple[Answer, Intent | None]:
+    def answer(self, question: str, previous: Intent | None = None,
+               broaden: bool = True) -> tuple[Answer, Intent | None]:
         start = time.perf_counter()
         timings: dict[str, float] = {}
 
@@ -126,6 +128,8 @@ class Engine:
                 why = "there is nothing to draw" if not result.rows else "this result has no shape that view can show"
                 answer.answer = f"I can't show this {view}: {why}. " + answer.answer
             lap("chart", t)
+            if broaden and is_empty(intent, answer):  # follow-ups of nothing lead nowhere: offer wider questions
+                answer.suggestions = self.broader(intent)
             return self._finish(answer, start, timings), intent
         except AssistantError as e:
             a = Answer(question, "unsupported", "I could not turn this into a safe query.", e.message,
@@ -139,6 +143,17 @@ class Engine:
                        "Sorry, I could not answer that. Please rephrase it, or try one of the suggestions.",
                        suggestions=list(self.vocab.suggestions["starter"][:3]))
             return self._finish(a, start, timings), None
+
+    def broader(self, intent: Intent, limit: int = 3) -> list[str]:
+        """Questions that drop one condition of an empty answer, each checked to have an answer with rows."""
+        found = []
+        for question in broader_questions(self.vocab, intent):
+            a, _ = self.answer(question, broaden=False)
+            if a.status == "ok" and a.row_count and question not in found:
+                found.append(question)
+            if len(found) == limit:
+                break
+        return found or list(self.vocab.suggestions["starter"][:2])
 
     @staticmethod
     def _finish(a: Answer, start: float, timings: dict[str, float]) -> Answer:
@@ -167,13 +182,81 @@ class Engine:
 
 
 def follow_ups(vocab: Vocabulary, intent: Intent) -> list[str]:
-    """The follow-up questions worth offering: none that would repeat what the answer already is."""
+    """The follow-up questions worth offering: none that would repeat what the answer already is or shows.
+
+    What an answer already is, in the words of suggestions.yaml's `unless`: a filter slot it has (time, scope,
+    topic, mutual), one_year, per_year (counted per year), over_time (per year or month), a chart it is
+    drawn as (chart_line, chart_map, chart_auto ...) and top_10 (ten or more ranked already).
+    """
     slots = {f.slot for f in intent.filters}
     one_year = any((isinstance(f, Years) and f.start is not None and f.start == f.end) or isinstance(f, Month)
                    for f in intent.filters)
     if one_year:
         slots.add("one_year")
+    if "year" in intent.dims:
+        slots.add("per_year")
+    slots.add("over_time" if {"year", "month"} & set(intent.dims) else "not_over_time")
+    if intent.chart:
+        slots.add(f"chart_{intent.chart}")
+    if intent.n and intent.n >= 10:
+        slots.add("top_10")
     return [s["q"] for s in vocab.suggestions["follow_up"].get(intent.kind, []) if not set(s.get("unless", [])) & slots]
+
+
+def is_empty(intent: Intent, answer: Answer) -> bool:
+    """An answer that found nothing ('never' finding no state is an answer: it shares with all of them)."""
+    if answer.status != "ok" or intent.kind == "never":
+        return False
+    if intent.kind == "share":
+        return not answer.rows or not answer.rows[0][1]
+    return not answer.row_count
+
+
+def broader_questions(vocab: Vocabulary, intent: Intent) -> list[str]:
+    """Wider questions for an empty answer: one condition left out at a time, then each condition alone."""
+    order = (Topic, Parties, MutualDefence, Years, Month)  # "on cyber involving Malta signed in 2016"
+    filters = sorted(intent.filters, key=lambda f: next((i for i, t in enumerate(order) if isinstance(f, t)), 9))
+    parts = [(f, _question_words(vocab, f)) for f in filters]
+    said = [(f, w) for f, w in parts if w]
+    out = []
+    if intent.kind == "partners" and intent.focus and intent.filters:
+        out.append(f"Who are {intent.focus_label or vocab.name_list(intent.focus)}'s partners?")
+    # One condition left out at a time; then each condition alone.
+    keep = [[x for x in said if x is not d] for d in reversed(said)] + ([[x] for x in said] if len(said) > 2 else [])
+    for kept in keep:
+        words = [w for _, w in kept]
+        scope = next((w for w in words if w in ("bilateral", "plurilateral")), "")
+        rest = " ".join(w for w in words if w not in ("bilateral", "plurilateral"))
+        q = " ".join(f"How many {scope} agreements {rest}".split()).rstrip() + "?"
+        if q != "How many agreements?":
+            out.append(q)
+    return out
+
+
+def _question_words(vocab: Vocabulary, f) -> str:
+    """A filter as a questioner would say it (the parser's own phrasings), or '' where there is no short one."""
+    if isinstance(f, Parties) and f.mode == "any" and len(f.codes) == 1:
+        return f"involving {vocab.names.get(f.codes[0], f.codes[0])}"
+    if isinstance(f, Parties) and f.mode == "all" and len(f.codes) == 2:
+        a, b = (vocab.names.get(c, c) for c in f.codes)
+        return f"between {a} and {b}"
+    if isinstance(f, Years):
+        if f.start is not None and f.start == f.end:
+            return f"signed in {f.start}"
+        if f.start is not None and f.end is None:
+            return f"signed since {f.start}"
+        if f.start is None and f.end is not None:
+            return f"signed before {f.end + 1}"
+        return f"signed between {f.start} and {f.end}"
+    if isinstance(f, Month):
+        return f"signed in {MONTHS[f.month - 1]} {f.year}"
+    if isinstance(f, Topic):
+        return f"on {TOPIC_LABELS.get(f.topic, f.topic)}"
+    if isinstance(f, Scope):
+        return f.scope
+    if isinstance(f, MutualDefence):
+        return "with a mutual defence clause" if f.value else "without a mutual defence clause"
+    return ""
 
 
 def _title(question: str, answer: Answer) -> str:

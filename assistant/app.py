@@ -135,7 +135,7 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
     elif where:
         st.caption(f":material/push_pin: Pinned to {ui.safe(where)}")
     if last:
-        _chips("Follow up", a.suggestions, f"sugg-{i}")
+        _chips("Try a wider question" if not a.row_count else "Follow up", a.suggestions, f"sugg-{i}")
     if not where:
         st.button(
             "Pin to suite",
