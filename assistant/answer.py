@@ -24,7 +24,7 @@ from assistant.kinds import KINDS
 from assistant.parse import Parser, Refusal
 from assistant.run import Database, Result
 from assistant.vocabulary import Vocabulary
-from assistant.wording import describe, interpretation
+from assistant.wording import describe, interpretation, sentence
 
 log = logging.getLogger(__name__)
 CONTRACT_KEYS = ("question", "status", "interpretation", "answer", "sql", "columns", "rows", "row_count", "chart",
@@ -107,7 +107,7 @@ class Engine:
             parsed = Parser(self.vocab).parse(question, previous)
             t = lap("parse", t)
             if isinstance(parsed, Refusal):
-                a = Answer(question, parsed.status, parsed.interpretation, parsed.answer,
+                a = Answer(question, parsed.status, parsed.interpretation, sentence(parsed.answer),
                            suggestions=list(parsed.suggestions))
                 return self._finish(a, start, timings), None
             intent = parsed
@@ -172,7 +172,7 @@ class Engine:
             for r in rows:
                 r.pop(i)
         kind = KINDS.get(intent.kind)
-        text = (kind.describe if kind else describe)(self.vocab, intent, columns, rows, row_count)
+        text = sentence((kind.describe if kind else describe)(self.vocab, intent, columns, rows, row_count))
         said = (kind.interpretation if kind else interpretation)(self.vocab, intent)
         if kind and intent.notes:
             said = said.rstrip(".") + ". Note: " + "; ".join(dict.fromkeys(intent.notes)) + "."
