@@ -15,7 +15,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-from assistant import build_sql, validate
+from assistant import build_sql, figures, validate
 from assistant.charts import choose_chart  # at import: the first answer should not pay for Altair
 from assistant.errors import AssistantError
 from assistant.data import TOPIC_LABELS
@@ -45,6 +45,7 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
     kind: str | None = None  # the intent kind, for the page and the suites (added to the contract)
+    brief: str | None = None  # the brief's figure beside ours, where the question asks for one (added too)
     timings: dict[str, float] = field(default_factory=dict)  # ms per stage; not part of the JSON
 
     def to_dict(self) -> dict:
@@ -128,6 +129,7 @@ class Engine:
                 why = "there is nothing to draw" if not result.rows else "this result has no shape that view can show"
                 answer.answer = f"I can't show this {view}: {why}. " + answer.answer
             lap("chart", t)
+            answer.brief = figures.beside(intent)
             if broaden and is_empty(intent, answer):  # follow-ups of nothing lead nowhere: offer wider questions
                 answer.suggestions = self.broader(intent)
             return self._finish(answer, start, timings), intent

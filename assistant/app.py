@@ -113,6 +113,10 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
         return
 
     st.markdown(ui.safe(a.answer))
+    if a.brief:  # the figure staff will quote from the brief, beside ours
+        with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+            st.caption(ui.safe(a.brief))
+            st.page_link("pages/3_About_the_data.py", label="Why the figures differ", icon=":material/info:")
     with st.expander("How I understood your question", icon=":material/manage_search:"):
         st.markdown(ui.safe(a.interpretation))
         if a.sql:

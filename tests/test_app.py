@@ -304,3 +304,9 @@ def test_older_answers_fold_to_their_text_and_open_on_demand(app):
     first.click().run()
     assert not app.exception
     assert not [b for b in app.button if b.key == "open-0"]
+
+
+def test_a_brief_figure_shows_the_brief_beside_ours_with_a_link_to_about(app):
+    ask(app, "How many agreements were signed since the invasion?")
+    captions = [plain(c.value) for c in app.caption]
+    assert any(c.startswith("The Böll brief gives 135") for c in captions), captions
