@@ -164,8 +164,8 @@ def scroll_to_last_question(nonce: int) -> None:
     """Bring the newest question to the top of the window, its answer's first line just under it.
 
     Streamlit keeps a chat page pinned to its bottom, so a long answer would show its downloads, not its
-    sentence. The scroll is repeated while the chart and the table paint, in case they move the page again;
-    it stops as soon as the reader scrolls themselves.
+    sentence. The page is held there for a few seconds while the chart and the table paint (on a slow or
+    busy machine they move it late); holding stops as soon as the reader scrolls themselves.
     """
     st.html(
         f"""<script>/* turn {nonce} */
@@ -182,7 +182,9 @@ def scroll_to_last_question(nonce: int) -> None:
             question.style.scrollMarginTop = ((header ? header.getBoundingClientRect().bottom : 0) + 8) + "px";
             question.scrollIntoView({{block: "start", behavior: "instant"}});
           }};
-          [60, 250, 600, 1000, 1600].forEach(t => setTimeout(bring, t));
+          const timer = setInterval(bring, 120);
+          setTimeout(() => clearInterval(timer), 6000);
+          bring();
         }})();
         </script>""",
         unsafe_allow_javascript=True,
