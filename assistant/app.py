@@ -20,7 +20,7 @@ def _state() -> None:
         s.conversation = ui.engine().conversation()
         s.turns = []  # list[Answer], oldest first
         s.pinned = {}  # turn index -> where it was pinned
-    s.setdefault("pin_suite", ui.DEFAULT_PIN_SUITE)
+    s.setdefault("check_list", ui.DEFAULT_CHECK_LIST)
     s.setdefault("opened", set())  # older turns the user unfolded
 
 
@@ -50,18 +50,17 @@ def _new_conversation() -> None:
 
 
 def _pin(i: int) -> None:
+    """Save the question, with its answer as the one expected, to the chosen check list (a follow-up with its turns)."""
     answer: Answer = st.session_state.turns[i]
-    target = ui.resolve(st.session_state.pin_suite or ui.DEFAULT_PIN_SUITE)
-    if target.suffix.lower() not in (".csv", ".yaml", ".yml"):
-        st.session_state.pinned[i] = "error: the suite file must end in .csv or .yaml"
-        return
+    name = ui.check_list_name(st.session_state.check_list)
+    target = ui.check_list_path(name)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         suites.pin(target, answer.question, answer, earlier=st.session_state.turns[:i])
-        st.session_state.pinned[i] = str(target.relative_to(ui.ROOT) if target.is_relative_to(ui.ROOT) else target)
+        st.session_state.pinned[i] = name
     except Exception:
-        ui.log.exception("could not pin to %s", target)
-        st.session_state.pinned[i] = f"error: I could not write to {target.name}"
+        ui.log.exception("could not save to %s", target)
+        st.session_state.pinned[i] = f"error: I could not save to the check list “{name}”. Please tell the team that looks after the assistant."
 
 
 def sidebar() -> None:
@@ -69,11 +68,11 @@ def sidebar() -> None:
     with st.sidebar:
         st.button("New conversation", icon=":material/add_comment:", on_click=_new_conversation, width="stretch")
         st.text_input(
-            "Pin answers to the suite",
-            key="pin_suite",
-            help="“Pin to suite” under an answer adds the question with its current result as the "
-            "expected one to this file (CSV or YAML, relative to the project folder). "
-            "Run it on the Question suites page.",
+            "Check list for saved questions",
+            key="check_list",
+            help="“Save this question to a check list” under an answer adds the question, with today's answer "
+            "as the one expected, to the check list of this name. Run, read and download your check lists on "
+            "the Check lists page, to see after a data update that the answers still hold.",
         )
         st.caption("Answers come only from the bundled dataset: no language model, nothing leaves this machine.")
 
@@ -137,18 +136,19 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
     if where and where.startswith("error:"):
         st.warning(where.removeprefix("error: "))
     elif where:
-        st.caption(f":material/push_pin: Pinned to {ui.safe(where)}")
+        st.caption(f":material/bookmark_added: Saved to the check list “{ui.safe(where)}”; run it on the Check lists page.")
     if last:
         _chips("Try a wider question" if not a.row_count else "Follow up", a.suggestions, f"sugg-{i}")
     if not where:
         st.button(
-            "Pin to suite",
+            "Save this question to a check list",
             key=f"pin-{i}",
             on_click=_pin,
             args=(i,),
-            icon=":material/push_pin:",
+            icon=":material/bookmark_add:",
             type="tertiary",
-            help="Record this question with its current answer as the expected result",
+            help="Keep this question with today's answer in your check list (named in the sidebar), to check "
+            "later that it still gets the same answer",
         )
 
 

@@ -5,6 +5,7 @@ safe text, and the cited-rows table with its copy and download buttons. Display 
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -20,15 +21,16 @@ from assistant.errors import AssistantError, DataError
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
-SUITES_DIR = ROOT / "tests" / "suites"
-DEFAULT_PIN_SUITE = "tests/suites/pinned.csv"
+SUITES_DIR = ROOT / "tests" / "suites"  # the built-in checks that ship with the code
+CHECK_LISTS_ENV = "DPA_CHECK_LISTS"  # where staff's own check lists live, when set
+DEFAULT_CHECK_LIST = "My checks"
 FRIENDLY = "Sorry, something went wrong on this page. Please try again, or rephrase your question."
 
 
 PAGES = (  # (script relative to assistant/, label, icon): the sidebar navigation of every page
     ("app.py", "Ask a question", ":material/forum:"),
     ("pages/1_Browse_the_data.py", "Browse the data", ":material/table_view:"),
-    ("pages/2_Question_suites.py", "Question suites", ":material/checklist:"),
+    ("pages/2_Question_suites.py", "Check lists", ":material/checklist:"),
     ("pages/3_About_the_data.py", "About the data", ":material/info:"),
 )
 
@@ -191,6 +193,26 @@ def scroll_to_last_question(nonce: int) -> None:
     )
 
 
-def resolve(path: str) -> Path:
-    p = Path(path.strip()).expanduser()
-    return p if p.is_absolute() else ROOT / p
+def check_list_dir() -> Path:
+    """The folder of staff's saved check lists: $DPA_CHECK_LISTS, else the user's data folder. Never inside the
+    checkout, so an update of the code cannot overwrite them and git never sees them."""
+    chosen = os.environ.get(CHECK_LISTS_ENV, "").strip()
+    if chosen:
+        return Path(chosen).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME", "").strip() or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "defence-pacts-assistant" / "check-lists"
+
+
+def check_list_name(name: str) -> str:
+    """A list's name as typed, made safe to keep as a file: letters, digits, spaces, dashes, underscores."""
+    return re.sub(r"\s+", " ", re.sub(r"[^\w \-]", "", name or "")).strip()[:60] or DEFAULT_CHECK_LIST
+
+
+def check_list_path(name: str) -> Path:
+    return check_list_dir() / f"{check_list_name(name)}.csv"
+
+
+def check_lists() -> list[str]:
+    """The names of the saved check lists, A to Z."""
+    folder = check_list_dir()
+    return sorted((p.stem for p in folder.glob("*.csv")), key=str.lower) if folder.is_dir() else []

@@ -169,7 +169,7 @@ def test_three_questions_show_answer_table_and_chart(server, browser):
     "path, expect",
     [
         ("Browse_the_data", "Browse the data"),
-        ("Question_suites", "Question suites"),
+        ("Question_suites", "Check lists"),
         ("About_the_data", "About the data"),
     ],
 )
