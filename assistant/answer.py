@@ -24,7 +24,7 @@ from assistant.kinds import KINDS
 from assistant.parse import Parser, Refusal
 from assistant.run import Database, Result
 from assistant.vocabulary import Vocabulary
-from assistant.wording import describe, interpretation, sentence
+from assistant.wording import changes, describe, interpretation, sentence
 
 log = logging.getLogger(__name__)
 CONTRACT_KEYS = ("question", "status", "interpretation", "answer", "sql", "columns", "rows", "row_count", "chart",
@@ -46,6 +46,7 @@ class Answer:
     elapsed_ms: float = 0.0
     kind: str | None = None  # the intent kind, for the page and the suites (added to the contract)
     brief: str | None = None  # the brief's figure beside ours, where the question asks for one (added too)
+    changed: list[str] = field(default_factory=list)  # what the reading changed in the question (typos, cuts)
     timings: dict[str, float] = field(default_factory=dict)  # ms per stage; not part of the JSON
 
     def to_dict(self) -> dict:
@@ -130,6 +131,7 @@ class Engine:
                 answer.answer = f"I can't show this {view}: {why}. " + answer.answer
             lap("chart", t)
             answer.brief = figures.beside(intent)
+            answer.changed = changes(self.vocab, intent, question)
             if broaden and is_empty(intent, answer):  # follow-ups of nothing lead nowhere: offer wider questions
                 answer.suggestions = self.broader(intent)
             return self._finish(answer, start, timings), intent

@@ -95,15 +95,23 @@ def _chips(label: str, questions: list[str], key: str) -> None:
         st.pills(label, questions, key=key, on_change=_chip_chosen, args=(key,))
 
 
+def _changed(a: Answer) -> None:
+    """What the reading changed in the question (a typo read as a name, a question cut), just under the first line."""
+    if a.changed:
+        st.caption(":material/edit_note: " + ui.safe("I " + "; ".join(a.changed) + "."))
+
+
 def render_answer(i: int, a: Answer, last: bool) -> None:
     names = ui.engine().vocab.names
     if a.status == "clarify":
         st.markdown(ui.safe(a.answer))
+        _changed(a)
         for j, s in enumerate(a.suggestions):
             st.button(s, key=f"clarify-{i}-{j}", on_click=_ask_later, args=(s,), icon=":material/arrow_forward:")
         return
     if a.status == "unsupported":
         st.markdown(ui.safe(a.answer))
+        _changed(a)
         st.caption(
             "I answer questions about defence agreements signed by the EU-27 states, the United Kingdom "
             "and Ukraine, 2014 – September 2025: who signed with whom, when, in which form, on which topics."
@@ -112,6 +120,7 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
         return
 
     st.markdown(ui.safe(a.answer))
+    _changed(a)
     if a.brief:  # the figure staff will quote from the brief, beside ours
         with st.container(horizontal=True, gap="small", vertical_alignment="center"):
             st.caption(ui.safe(a.brief))
@@ -152,6 +161,7 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
         )
 
 
+MAX_QUESTION = 1000  # characters read of a question; the rest is cut, and the answer says so
 FULL_TURNS = 6  # answers drawn in full; older ones show their text and open on demand (reruns stay fast)
 
 
@@ -173,7 +183,8 @@ def main() -> None:
     sidebar()
     st.title("Defence Pacts Assistant")
     typed = st.chat_input("Ask about European defence agreements…")
-    question = (typed or st.session_state.pop("pending", None) or "").strip()[:1000]  # a question, not a file
+    asked = (typed or st.session_state.pop("pending", None) or "").strip()
+    question = asked[:MAX_QUESTION]  # a question, not a file
     turns: list[Answer] = st.session_state.turns
     n = len(engine.db.dataset.agreements)
 
@@ -197,6 +208,9 @@ def main() -> None:
             with ui.friendly():
                 with st.spinner("Looking it up…"):
                     answer = st.session_state.conversation.ask(question)
+                if len(asked) > len(question):
+                    answer.changed.insert(0, f"read only the first {MAX_QUESTION} characters of your question "
+                                             f"(it had {len(asked)})")
                 turns.append(answer)
                 render_answer(len(turns) - 1, answer, last=True)
         ui.scroll_to_last_question(len(turns))  # the answer's first line in view, not the end of its table

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.data import TOPIC_LABELS
 from assistant.intent import Intent, Parties, join_words
 
@@ -43,6 +45,25 @@ def predicate(words: str) -> str:
         if words.startswith(start):
             return verb + words[len(start):]
     return "are " + words
+
+
+TYPO = re.compile(r"^read '(?P<typed>[^']+)' as '(?P<read>[^']+)'$")
+
+
+def changes(v, intent: Intent, question: str) -> list[str]:
+    """What the reading changed in the question as typed, said under the answer's first line: a corrected
+    typo ("read 'Swedn' as Sweden"), a word or phrase left out (a note that says so)."""
+    out = []
+    for note in intent.notes:
+        m = TYPO.match(note)
+        if m:
+            typed = re.search(re.escape(m["typed"]), question, re.IGNORECASE)
+            tags = v.lexicon.get((m["read"],), [])
+            read = next((v.names[t.value] for t in tags if t.kind == "country" and t.value in v.names), m["read"])
+            out.append(f"read “{typed[0] if typed else m['typed']}” as {read}")
+        elif "left out" in note or "ignored" in note:
+            out.append(note)
+    return out
 
 
 def _focus(v, intent: Intent) -> str:

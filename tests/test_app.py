@@ -332,3 +332,16 @@ def test_built_in_checks_are_read_and_downloaded_by_their_name(tmp_path, monkeyp
     assert all(not o.endswith((".yaml", ".csv")) for o in at.selectbox[0].options)
     assert "Heldout 3" in at.selectbox[0].options
     assert at.dataframe[0].value.columns[0] == "question"
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("How many agreements did Swedn sign?", "I read “Swedn” as Sweden."),
+    ("How many agreements did Frnace sign in 2024?", "I read “Frnace” as France."),
+    ("How many agreements did France sign? " + "Thanks a lot. " * 90, "I read only the first 1000 characters"),
+])
+def test_what_the_reading_changed_is_said_just_under_the_first_line(app, question, said):
+    ask(app, question)
+    message = app.chat_message[-1]
+    first, second = list(message.children.values())[:2]  # the answer's first line, then what was changed
+    assert (first.type, second.type) == ("markdown", "caption")
+    assert said in plain(second.value), plain(second.value)
