@@ -18,13 +18,12 @@ from rapidfuzz import fuzz, process, utils
 from assistant import build_sql, figures, validate
 from assistant.charts import choose_chart  # at import: the first answer should not pay for Altair
 from assistant.errors import AssistantError
-from assistant.data import TOPIC_LABELS
-from assistant.intent import MONTHS, Intent, Month, MutualDefence, Named, Parties, Scope, Topic, Years
+from assistant.intent import Intent, Month, MutualDefence, Named, Parties, Topic, Years
 from assistant.kinds import KINDS
 from assistant.parse import Parser, Refusal
 from assistant.run import Database, Result
 from assistant.vocabulary import Vocabulary
-from assistant.wording import changes, describe, interpretation, sentence
+from assistant.wording import changes, describe, interpretation, question_words, sentence
 
 log = logging.getLogger(__name__)
 CONTRACT_KEYS = ("question", "status", "interpretation", "answer", "sql", "columns", "rows", "row_count", "chart",
@@ -220,7 +219,7 @@ def broader_questions(vocab: Vocabulary, intent: Intent) -> list[str]:
     """Wider questions for an empty answer: one condition left out at a time, then each condition alone."""
     order = (Topic, Parties, MutualDefence, Years, Month)  # "on cyber involving Malta signed in 2016"
     filters = sorted(intent.filters, key=lambda f: next((i for i, t in enumerate(order) if isinstance(f, t)), 9))
-    parts = [(f, _question_words(vocab, f)) for f in filters]
+    parts = [(f, question_words(vocab, f)) for f in filters]
     said = [(f, w) for f, w in parts if w]
     out = []
     if intent.kind == "partners" and intent.focus and intent.filters:
@@ -235,32 +234,6 @@ def broader_questions(vocab: Vocabulary, intent: Intent) -> list[str]:
         if q != "How many agreements?":
             out.append(q)
     return out
-
-
-def _question_words(vocab: Vocabulary, f) -> str:
-    """A filter as a questioner would say it (the parser's own phrasings), or '' where there is no short one."""
-    if isinstance(f, Parties) and f.mode == "any" and len(f.codes) == 1:
-        return f"involving {vocab.names.get(f.codes[0], f.codes[0])}"
-    if isinstance(f, Parties) and f.mode == "all" and len(f.codes) == 2:
-        a, b = (vocab.names.get(c, c) for c in f.codes)
-        return f"between {a} and {b}"
-    if isinstance(f, Years):
-        if f.start is not None and f.start == f.end:
-            return f"signed in {f.start}"
-        if f.start is not None and f.end is None:
-            return f"signed since {f.start}"
-        if f.start is None and f.end is not None:
-            return f"signed before {f.end + 1}"
-        return f"signed between {f.start} and {f.end}"
-    if isinstance(f, Month):
-        return f"signed in {MONTHS[f.month - 1]} {f.year}"
-    if isinstance(f, Topic):
-        return f"on {TOPIC_LABELS.get(f.topic, f.topic)}"
-    if isinstance(f, Scope):
-        return f.scope
-    if isinstance(f, MutualDefence):
-        return "with a mutual defence clause" if f.value else "without a mutual defence clause"
-    return ""
 
 
 def _title(question: str, answer: Answer) -> str:

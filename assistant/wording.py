@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.data import TOPIC_LABELS
-from assistant.intent import Intent, Parties, join_words
+from assistant.intent import MONTHS, Form, Intent, Month, MutualDefence, Parties, Scope, Text, Topic, Years, join_words
 
 DIM_WORDS = {"year": "year", "month": "month", "form": "form", "topic": "topic", "scope": "scope",
              "country": "state", "region": "region", "pair": "pair of states", "parties": "number of parties"}
@@ -247,3 +247,35 @@ def describe(v, intent: Intent, columns: list[str], rows: list[list], row_count:
                "see the table and chart."
     return f"{_plural(row_count)} {fw}."
 
+
+
+def question_words(v, f) -> str:
+    """A filter as a questioner would say it, in the parser's own phrasings ("involving France or Germany",
+    "signed since 2022"), or '' where there is no short way. Wider questions and the Browse page's "ask this
+    in the chat" are made of these, and each is checked to read back as the same filter."""
+    if isinstance(f, Parties) and f.mode == "any":
+        return "involving " + join_words([v.names.get(c, c) for c in f.codes], "or")
+    if isinstance(f, Parties) and f.mode == "all" and len(f.codes) == 2:
+        a, b = (v.names.get(c, c) for c in f.codes)
+        return f"between {a} and {b}"
+    if isinstance(f, Years):
+        if f.start is not None and f.start == f.end:
+            return f"signed in {f.start}"
+        if f.start is not None and f.end is None:
+            return f"signed since {f.start}"
+        if f.start is None and f.end is not None:
+            return f"signed before {f.end + 1}"
+        return f"signed between {f.start} and {f.end}"
+    if isinstance(f, Month):
+        return f"signed in {MONTHS[f.month - 1]} {f.year}"
+    if isinstance(f, Topic):
+        return f"on {TOPIC_LABELS.get(f.topic, f.topic)}"
+    if isinstance(f, Form):
+        return "in the form of a " + join_words(list(f.forms), "or")
+    if isinstance(f, Scope):
+        return f.scope
+    if isinstance(f, MutualDefence):
+        return "with a mutual defence clause" if f.value else "without a mutual defence clause"
+    if isinstance(f, Text) and not f.in_title and f.word.replace("-", "").isalnum():
+        return f"mentioning {f.word}"
+    return ""

@@ -345,3 +345,47 @@ def test_what_the_reading_changed_is_said_just_under_the_first_line(app, questio
     first, second = list(message.children.values())[:2]  # the answer's first line, then what was changed
     assert (first.type, second.type) == ("markdown", "caption")
     assert said in plain(second.value), plain(second.value)
+
+
+BROWSE = [  # what is chosen on the Browse page: states, (any|all), years, forms, topics, mutual, text
+    (["France"], "any", (2024, 2024), [], [], False, ""),
+    (["France", "Germany"], "all", (2014, 2025), [], [], False, ""),
+    (["Poland", "Lithuania"], "any", (2016, 2020), ["statement of intent"], [], False, ""),
+    ([], "any", (2022, 2025), [], ["cyber"], False, ""),
+    ([], "any", (2014, 2025), [], [], True, ""),
+    (["Sweden"], "any", (2014, 2025), [], ["air_defence", "training"], False, ""),
+    ([], "any", (2014, 2025), [], [], False, "Aachen"),
+]
+
+
+@pytest.mark.parametrize("choice", BROWSE, ids=[str(b[:5]) for b in BROWSE])
+def test_browse_and_chat_give_the_same_rows_for_the_same_filters(engine, choice):
+    states, mode, years, forms, topics, mutual, text = choice
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("pages/1_Browse_the_data.py").run()
+    at.multiselect[0].set_value(states).run()
+    if len(states) > 1:
+        at.radio[0].set_value(f"{mode} of these states").run()
+    at.slider[0].set_value(years).run()
+    at.multiselect[1].set_value(forms).run()
+    at.multiselect[2].set_value(topics).run()
+    at.checkbox[0].set_value(mutual).run()
+    at.text_input[0].set_value(text).run()
+    assert not at.exception
+    shown = set(at.dataframe[0].value["ID"]) if at.dataframe else set()
+    ask = [b for b in at.button if b.label == "Ask this in the chat"]
+    assert ask, "a plain selection can be asked in the chat"
+    answer = engine.conversation().ask(ask[0].help)
+    chat = {r[answer.columns.index("agreement_id")] for r in answer.rows}
+    assert answer.status == "ok" and answer.row_count == len(shown) and chat == shown, (ask[0].help, answer.answer)
+
+
+def test_ask_this_in_the_chat_asks_the_browse_selection_on_the_chat_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("DPA_CHECK_LISTS", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("pages/1_Browse_the_data.py").run()
+    at.multiselect[0].set_value(["Estonia"]).run()
+    at.slider[0].set_value((2023, 2023)).run()
+    next(b for b in at.button if b.label == "Ask this in the chat").click().run()
+    assert not at.exception
+    assert at.session_state.turns[-1].question == "Which agreements involving Estonia signed in 2023?"
