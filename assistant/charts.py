@@ -159,7 +159,9 @@ def _colour(column: str, values: list, legend: bool = True) -> alt.Color:
     kind = "O" if column == "parties" else "N"
     return alt.Color(f"{column}:{kind}", title=TITLES.get(column, column), sort=domain,
                      scale=alt.Scale(domain=domain, range=colours),
-                     legend=alt.Legend(orient="top", direction="horizontal", columns=4) if legend else None)
+                     # two columns of long labels fit the chat column; four ran off its edge
+                     legend=alt.Legend(orient="top", direction="horizontal", columns=2 if len(domain) > 3 else 3,
+                                       labelLimit=260) if legend else None)
 
 
 def _tooltip(*fields: str, measure: str | None = None) -> list[alt.Tooltip]:

@@ -115,9 +115,10 @@ def frame(columns: Sequence[str], rows: Sequence[Sequence[Any]], names: Mapping[
 def column_config(df: pd.DataFrame) -> dict:
     tc = st.column_config.TextColumn
     config: dict[str, Any] = {
-        "Title": tc("Title", width="large"),
+        "Title": tc("Title", width="medium"),  # wraps onto three lines, leaving room for the whole Source
         "Summary": tc("Summary", width="large"),
-        "Date": tc("Date", width="small"),
+        "Date": tc("Date", width=96),  # a whole date on one line, even in the taller wrapped rows
+        "Parties": tc("Parties", width="medium"),  # wraps too: the room goes to the Source address
         "ID": tc("ID", width="small"),
         # The whole address, wrapped: a memo cites the page, not only its site.
         "Source": st.column_config.LinkColumn("Source", width="large", help="Opens the source in a new tab"),
