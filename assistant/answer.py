@@ -15,7 +15,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-from assistant import build_sql, figures, validate
+from assistant import build_sql, declines, figures, validate
 from assistant.charts import choose_chart  # at import: the first answer should not pay for Altair
 from assistant.errors import AssistantError
 from assistant.intent import Intent, Month, MutualDefence, Named, Parties, Topic, Years
@@ -93,7 +93,7 @@ class Engine:
         return Conversation(self)
 
     def answer(self, question: str, previous: Intent | None = None,
-               broaden: bool = True) -> tuple[Answer, Intent | None]:
+               broaden: bool = True, explain: bool = True) -> tuple[Answer, Intent | None]:
         start = time.perf_counter()
         timings: dict[str, float] = {}
 
@@ -107,9 +107,12 @@ class Engine:
             t = time.perf_counter()
             parsed = Parser(self.vocab).parse(question, previous)
             t = lap("parse", t)
+            if isinstance(parsed, Refusal) and not explain:
+                return self._finish(Answer(question, parsed.status, "", parsed.answer), start, timings), None
             if isinstance(parsed, Refusal):
-                a = Answer(question, parsed.status, parsed.interpretation, sentence(parsed.answer),
-                           suggestions=list(parsed.suggestions))
+                said, offered = declines.explain(self.vocab, question, parsed.status, parsed.answer,
+                                                 list(parsed.suggestions), self._status_of)
+                a = Answer(question, parsed.status, parsed.interpretation, sentence(said), suggestions=offered)
                 return self._finish(a, start, timings), None
             intent = parsed
             kind = KINDS.get(intent.kind)
@@ -146,6 +149,10 @@ class Engine:
                        "Sorry, I could not answer that. Please rephrase it, or try one of the suggestions.",
                        suggestions=list(self.vocab.suggestions["starter"][:3]))
             return self._finish(a, start, timings), None
+
+    def _status_of(self, question: str) -> tuple[str, int]:
+        a, _ = self.answer(question, broaden=False, explain=False)
+        return a.status, a.row_count
 
     def broader(self, intent: Intent, limit: int = 3) -> list[str]:
         """Questions that drop one condition of an empty answer, each checked to have an answer with rows."""

@@ -72,6 +72,7 @@ class Vocabulary:
                                                                              key=lambda kv: -len(kv[0]))]
         self.templates: dict = _read("templates.yaml")
         self.suggestions: dict = _read("suggestions.yaml")
+        self.declines: dict = _read("declines.yaml")  # what a decline says of the data (assistant/declines.py)
         self.lexicon: dict[tuple[str, ...], list[Tag]] = {}
         self.filler: set[tuple[str, ...]] = set()
 
