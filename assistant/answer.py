@@ -16,15 +16,15 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-from assistant import build_sql, validate
+from assistant import build_sql, declines, figures, validate
 from assistant.charts import choose_chart  # at import: the first answer should not pay for Altair
 from assistant.errors import AssistantError
-from assistant.intent import Intent, Month, Named, Years
+from assistant.intent import Intent, Month, MutualDefence, Named, Parties, Topic, Years
 from assistant.kinds import KINDS
 from assistant.parse import Parser, Refusal
 from assistant.run import Database, Result
 from assistant.vocabulary import Vocabulary
-from assistant.wording import describe, interpretation
+from assistant.wording import changes, describe, interpretation, question_words, sentence
 
 log = logging.getLogger(__name__)
 CONTRACT_KEYS = ("question", "status", "interpretation", "answer", "sql", "columns", "rows", "row_count", "chart",
@@ -45,6 +45,8 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
     kind: str | None = None  # the intent kind, for the page and the suites (added to the contract)
+    brief: str | None = None  # the brief's figure beside ours, where the question asks for one (added too)
+    changed: list[str] = field(default_factory=list)  # what the reading changed in the question (typos, cuts)
     timings: dict[str, float] = field(default_factory=dict)  # ms per stage; not part of the JSON
 
     def to_dict(self) -> dict:
@@ -104,7 +106,8 @@ class Engine:
     def conversation(self) -> Conversation:
         return Conversation(self)
 
-    def answer(self, question: str, previous: Intent | None = None) -> tuple[Answer, Intent | None]:
+    def answer(self, question: str, previous: Intent | None = None,
+               broaden: bool = True, explain: bool = True) -> tuple[Answer, Intent | None]:
         start = time.perf_counter()
         timings: dict[str, float] = {}
 
@@ -118,9 +121,12 @@ class Engine:
             t = time.perf_counter()
             parsed = Parser(self.vocab).parse(question, previous)
             t = lap("parse", t)
+            if isinstance(parsed, Refusal) and not explain:
+                return self._finish(Answer(question, parsed.status, "", parsed.answer), start, timings), None
             if isinstance(parsed, Refusal):
-                a = Answer(question, parsed.status, parsed.interpretation, parsed.answer,
-                           suggestions=list(parsed.suggestions))
+                said, offered = declines.explain(self.vocab, question, parsed.status, parsed.answer,
+                                                 list(parsed.suggestions), self._status_of)
+                a = Answer(question, parsed.status, parsed.interpretation, sentence(said), suggestions=offered)
                 return self._finish(a, start, timings), None
             intent = parsed
             kind = KINDS.get(intent.kind)
@@ -132,7 +138,8 @@ class Engine:
             t = lap("execute", t)
             answer = self._compose(question, intent, sql, result)
             t = lap("answer", t)
-            answer.chart = choose_chart(intent, result.columns, result.rows, _title(question, answer))
+            answer.chart = choose_chart(intent, result.columns, result.rows, _title(question, answer),
+                                        period=self.db.dataset.period if self.db.dataset else "")
             if intent.chart and answer.chart is None and (previous is None or previous.chart != intent.chart):
                 # "show that as a chart / on a map" that cannot be drawn: say so rather than ignore it.
                 view = {"map": "on a map", "line": "as a line chart", "bar": "as a bar chart", "network": "as a network",
@@ -140,6 +147,10 @@ class Engine:
                 why = "there is nothing to draw" if not result.rows else "this result has no shape that view can show"
                 answer.answer = f"I can't show this {view}: {why}. " + answer.answer
             lap("chart", t)
+            answer.brief = figures.beside(intent, self.db.dataset.last_date if self.db.dataset else figures.BRIEF_END)
+            answer.changed = changes(self.vocab, intent, question)
+            if broaden and is_empty(intent, answer):  # follow-ups of nothing lead nowhere: offer wider questions
+                answer.suggestions = self.broader(intent)
             return self._finish(answer, start, timings), intent
         except AssistantError as e:
             a = Answer(question, "unsupported", "I could not turn this into a safe query.", e.message,
@@ -153,6 +164,21 @@ class Engine:
                        "Sorry, I could not answer that. Please rephrase it, or try one of the suggestions.",
                        suggestions=list(self.vocab.suggestions["starter"][:3]))
             return self._finish(a, start, timings), None
+
+    def _status_of(self, question: str) -> tuple[str, int]:
+        a, _ = self.answer(question, broaden=False, explain=False)
+        return a.status, a.row_count
+
+    def broader(self, intent: Intent, limit: int = 3) -> list[str]:
+        """Questions that drop one condition of an empty answer, each checked to have an answer with rows."""
+        found = []
+        for question in broader_questions(self.vocab, intent):
+            a, _ = self.answer(question, broaden=False)
+            if a.status == "ok" and a.row_count and question not in found:
+                found.append(question)
+            if len(found) == limit:
+                break
+        return found or list(self.vocab.suggestions["starter"][:2])
 
     @staticmethod
     def _finish(a: Answer, start: float, timings: dict[str, float]) -> Answer:
@@ -171,7 +197,7 @@ class Engine:
             for r in rows:
                 r.pop(i)
         kind = KINDS.get(intent.kind)
-        text = (kind.describe if kind else describe)(self.vocab, intent, columns, rows, row_count)
+        text = sentence((kind.describe if kind else describe)(self.vocab, intent, columns, rows, row_count))
         said = (kind.interpretation if kind else interpretation)(self.vocab, intent)
         if kind and intent.notes:
             said = said.rstrip(".") + ". Note: " + "; ".join(dict.fromkeys(intent.notes)) + "."
@@ -183,13 +209,55 @@ class Engine:
 
 
 def follow_ups(vocab: Vocabulary, intent: Intent) -> list[str]:
-    """The follow-up questions worth offering: none that would repeat what the answer already is."""
+    """The follow-up questions worth offering: none that would repeat what the answer already is or shows.
+
+    What an answer already is, in the words of suggestions.yaml's `unless`: a filter slot it has (time, scope,
+    topic, mutual), one_year, per_year (counted per year), over_time (per year or month), a chart it is
+    drawn as (chart_line, chart_map, chart_auto ...) and top_10 (ten or more ranked already).
+    """
     slots = {f.slot for f in intent.filters}
     one_year = any((isinstance(f, Years) and f.start is not None and f.start == f.end) or isinstance(f, Month)
                    for f in intent.filters)
     if one_year:
         slots.add("one_year")
+    if "year" in intent.dims:
+        slots.add("per_year")
+    slots.add("over_time" if {"year", "month"} & set(intent.dims) else "not_over_time")
+    if intent.chart:
+        slots.add(f"chart_{intent.chart}")
+    if intent.n and intent.n >= 10:
+        slots.add("top_10")
     return [s["q"] for s in vocab.suggestions["follow_up"].get(intent.kind, []) if not set(s.get("unless", [])) & slots]
+
+
+def is_empty(intent: Intent, answer: Answer) -> bool:
+    """An answer that found nothing ('never' finding no state is an answer: it shares with all of them)."""
+    if answer.status != "ok" or intent.kind == "never":
+        return False
+    if intent.kind == "share":
+        return not answer.rows or not answer.rows[0][1]
+    return not answer.row_count
+
+
+def broader_questions(vocab: Vocabulary, intent: Intent) -> list[str]:
+    """Wider questions for an empty answer: one condition left out at a time, then each condition alone."""
+    order = (Topic, Parties, MutualDefence, Years, Month)  # "on cyber involving Malta signed in 2016"
+    filters = sorted(intent.filters, key=lambda f: next((i for i, t in enumerate(order) if isinstance(f, t)), 9))
+    parts = [(f, question_words(vocab, f)) for f in filters]
+    said = [(f, w) for f, w in parts if w]
+    out = []
+    if intent.kind == "partners" and intent.focus and intent.filters:
+        out.append(f"Who are {intent.focus_label or vocab.name_list(intent.focus)}'s partners?")
+    # One condition left out at a time; then each condition alone.
+    keep = [[x for x in said if x is not d] for d in reversed(said)] + ([[x] for x in said] if len(said) > 2 else [])
+    for kept in keep:
+        words = [w for _, w in kept]
+        scope = next((w for w in words if w in ("bilateral", "plurilateral")), "")
+        rest = " ".join(w for w in words if w not in ("bilateral", "plurilateral"))
+        q = " ".join(f"How many {scope} agreements {rest}".split()).rstrip() + "?"
+        if q != "How many agreements?":
+            out.append(q)
+    return out
 
 
 def _title(question: str, answer: Answer) -> str:

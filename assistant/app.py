@@ -20,7 +20,7 @@ def _state() -> None:
         s.conversation = ui.engine().conversation()
         s.turns = []  # list[Answer], oldest first
         s.pinned = {}  # turn index -> where it was pinned
-    s.setdefault("pin_suite", ui.DEFAULT_PIN_SUITE)
+    s.setdefault("check_list", ui.DEFAULT_CHECK_LIST)
     s.setdefault("opened", set())  # older turns the user unfolded
 
 
@@ -51,18 +51,17 @@ def _new_conversation() -> None:
 
 
 def _pin(i: int) -> None:
+    """Save the question, with its answer as the one expected, to the chosen check list (a follow-up with its turns)."""
     answer: Answer = st.session_state.turns[i]
-    target = ui.resolve(st.session_state.pin_suite or ui.DEFAULT_PIN_SUITE)
-    if target.suffix.lower() not in (".csv", ".yaml", ".yml"):
-        st.session_state.pinned[i] = "error: the suite file must end in .csv or .yaml"
-        return
+    name = ui.check_list_name(st.session_state.check_list)
+    target = ui.check_list_path(name)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         suites.pin(target, answer.question, answer, earlier=st.session_state.turns[:i])
-        st.session_state.pinned[i] = str(target.relative_to(ui.ROOT) if target.is_relative_to(ui.ROOT) else target)
+        st.session_state.pinned[i] = name
     except Exception:
-        ui.log.exception("could not pin to %s", target)
-        st.session_state.pinned[i] = f"error: I could not write to {target.name}"
+        ui.log.exception("could not save to %s", target)
+        st.session_state.pinned[i] = f"error: I could not save to the check list “{name}”. Please tell the team that looks after the assistant."
 
 
 def sidebar() -> None:
@@ -70,11 +69,11 @@ def sidebar() -> None:
     with st.sidebar:
         st.button("New conversation", icon=":material/add_comment:", on_click=_new_conversation, width="stretch")
         st.text_input(
-            "Pin answers to the suite",
-            key="pin_suite",
-            help="“Pin to suite” under an answer adds the question with its current result as the "
-            "expected one to this file (CSV or YAML, relative to the project folder). "
-            "Run it on the Question suites page.",
+            "Check list for saved questions",
+            key="check_list",
+            help="“Save this question to a check list” under an answer adds the question, with today's answer "
+            "as the one expected, to the check list of this name. Run, read and download your check lists on "
+            "the Check lists page, to see after a data update that the answers still hold.",
         )
         st.caption("Answers come only from the bundled dataset: no language model, nothing leaves this machine.")
 
@@ -97,15 +96,23 @@ def _chips(label: str, questions: list[str], key: str) -> None:
         st.pills(label, questions, key=key, on_change=_chip_chosen, args=(key,))
 
 
+def _changed(a: Answer) -> None:
+    """What the reading changed in the question (a typo read as a name, a question cut), just under the first line."""
+    if a.changed:
+        st.caption(":material/edit_note: " + ui.safe("I " + "; ".join(a.changed) + "."))
+
+
 def render_answer(i: int, a: Answer, last: bool) -> None:
     names = ui.engine().vocab.names
     if a.status == "clarify":
         st.markdown(ui.safe(a.answer))
+        _changed(a)
         for j, s in enumerate(a.suggestions):
             st.button(s, key=f"clarify-{i}-{j}", on_click=_ask_later, args=(s,), icon=":material/arrow_forward:")
         return
     if a.status == "unsupported":
         st.markdown(ui.safe(a.answer))
+        _changed(a)
         st.caption(
             "I answer questions about defence agreements signed by the EU-27 states, the United Kingdom "
             f"and Ukraine, {ui.engine().db.dataset.period}: who signed with whom, when, in which form, on which topics."
@@ -114,6 +121,11 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
         return
 
     st.markdown(ui.safe(a.answer))
+    _changed(a)
+    if a.brief:  # the figure staff will quote from the brief, beside ours
+        with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+            st.caption(ui.safe(a.brief))
+            st.page_link("pages/3_About_the_data.py", label="Why the figures differ", icon=":material/info:")
     with st.expander("How I understood your question", icon=":material/manage_search:"):
         st.markdown(ui.safe(a.interpretation))
         if a.sql:
@@ -134,21 +146,23 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
     if where and where.startswith("error:"):
         st.warning(where.removeprefix("error: "))
     elif where:
-        st.caption(f":material/push_pin: Pinned to {ui.safe(where)}")
+        st.caption(f":material/bookmark_added: Saved to the check list “{ui.safe(where)}”; run it on the Check lists page.")
     if last:
-        _chips("Follow up", a.suggestions, f"sugg-{i}")
+        _chips("Try a wider question" if not a.row_count else "Follow up", a.suggestions, f"sugg-{i}")
     if not where:
         st.button(
-            "Pin to suite",
+            "Save this question to a check list",
             key=f"pin-{i}",
             on_click=_pin,
             args=(i,),
-            icon=":material/push_pin:",
+            icon=":material/bookmark_add:",
             type="tertiary",
-            help="Record this question with its current answer as the expected result",
+            help="Keep this question with today's answer in your check list (named in the sidebar), to check "
+            "later that it still gets the same answer",
         )
 
 
+MAX_QUESTION = 1000  # characters read of a question; the rest is cut, and the answer says so
 FULL_TURNS = 6  # answers drawn in full; older ones show their text and open on demand (reruns stay fast)
 
 
@@ -170,7 +184,8 @@ def main() -> None:
     sidebar()
     st.title("Defence Pacts Assistant")
     typed = st.chat_input("Ask about European defence agreements…")
-    question = (typed or st.session_state.pop("pending", None) or "").strip()[:1000]  # a question, not a file
+    asked = (typed or st.session_state.pop("pending", None) or "").strip()
+    question = asked[:MAX_QUESTION]  # a question, not a file
     turns: list[Answer] = st.session_state.turns
     n = len(engine.db.dataset.agreements)
 
@@ -194,10 +209,12 @@ def main() -> None:
             with ui.friendly():
                 with st.spinner("Looking it up…"):
                     answer = st.session_state.conversation.ask(question)
+                if len(asked) > len(question):
+                    answer.changed.insert(0, f"read only the first {MAX_QUESTION} characters of your question "
+                                             f"(it had {len(asked)})")
                 turns.append(answer)
                 render_answer(len(turns) - 1, answer, last=True)
-        if not typed:  # asked by a click higher up the page: bring the new question into view
-            ui.scroll_to_last_question(len(turns))
+        ui.scroll_to_last_question(len(turns))  # the answer's first line in view, not the end of its table
 
 
 with ui.friendly():

@@ -48,19 +48,31 @@ BLUES = alt.SchemeParams("blues", extent=[0.15, 1])  # sequential, single hue; t
 CONFIG = {"view": {"stroke": None, "continuousWidth": 300, "continuousHeight": 300},
           "axis": {"labelLimit": 220, "titleFontWeight": "normal"}}
 ALL_PARTIES = "Parties"  # tooltip title of the agreement list's parties column
+DATASET = "European defence agreements dataset (EU-27, United Kingdom, Ukraine)"
+FEW = 12  # an agreement timeline with this many dots or fewer names each one beside its dot (a PNG has no tooltips)
 Drawn = alt.TopLevelMixin | dict  # a rule's chart: an altair chart, or a layered spec composed by _layer
 
 
-def choose_chart(intent: Intent, columns: list[str], rows: list[tuple], title: str) -> dict | None:
+def source_note(today: dt.date | None = None, period: str = "") -> str:
+    """The one line under every chart's title: what the figures come from, the span it covers (the data's period,
+    e.g. '2014 – March 2026'), when they were drawn."""
+    today = today or dt.date.today()
+    return (f"Source: {DATASET}, {period or f'{FIRST_DATE.year} – {LAST_DATE:%B %Y}'}; "
+            f"Defence Pacts Assistant, answered {today.isoformat()}")
+
+
+def choose_chart(intent: Intent, columns: list[str], rows: list[tuple], title: str,
+                 today: dt.date | None = None, period: str = "") -> dict | None:
     """The Vega-Lite spec (data inlined) that shows this result best, or None where a chart would not help."""
     try:
-        return draw(intent, columns, rows, title)
+        return draw(intent, columns, rows, title, today, period)
     except Exception:  # a chart is a bonus: never lose the answer over it
         log.exception("no chart for columns %s", columns)
         return None
 
 
-def draw(intent: Intent | None, columns: list[str], rows: list[tuple], title: str) -> dict | None:
+def draw(intent: Intent | None, columns: list[str], rows: list[tuple], title: str,
+         today: dt.date | None = None, period: str = "") -> dict | None:
     """Apply the first rule that matches; the rows go into the spec's `datasets` once, by name."""
     shape = Shape(intent or Intent(), list(columns), [_record(columns, r) for r in rows], title)
     rule = next((r for r in RULES if r.applies(shape)), None)
@@ -70,7 +82,10 @@ def draw(intent: Intent | None, columns: list[str], rows: list[tuple], title: st
         if chart is None:
             return None
         spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
-    spec["title"] = {"text": textwrap.wrap(title, 80) or [""], "anchor": "start"}
+    # The title and the source line travel inside the spec, so the page, the PNG and the SVG all carry them.
+    spec["title"] = {"text": textwrap.wrap(title, 80) or [""], "anchor": "start",
+                     "subtitle": source_note(today, period), "subtitleColor": "#52606d", "subtitleFontSize": 10,
+                     "subtitlePadding": 4, "offset": 10}
     spec["config"] = CONFIG
     spec["datasets"] = shape.datasets
     return spec
@@ -145,7 +160,9 @@ def _colour(column: str, values: list, legend: bool = True) -> alt.Color:
     kind = "O" if column == "parties" else "N"
     return alt.Color(f"{column}:{kind}", title=TITLES.get(column, column), sort=domain,
                      scale=alt.Scale(domain=domain, range=colours),
-                     legend=alt.Legend(orient="top", direction="horizontal", columns=4) if legend else None)
+                     # two columns of long labels fit the chat column; four ran off its edge
+                     legend=alt.Legend(orient="top", direction="horizontal", columns=2 if len(domain) > 3 else 3,
+                                       labelLimit=260) if legend else None)
 
 
 def _tooltip(*fields: str, measure: str | None = None) -> list[alt.Tooltip]:
@@ -170,18 +187,30 @@ def _timeline(s: Shape) -> Drawn | None:
         axis = alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 1 if days < 200 else 3}, labelAngle=0)
     else:
         axis = alt.Axis(format="%d %b %Y", tickCount=5, labelAngle=0)
-    return alt.Chart(s.data("agreements", data)).mark_circle(size=90, opacity=0.8, stroke="white", strokeWidth=0.5) \
-        .encode(
-            x=alt.X("signed_date:T", title="Date signed", axis=axis, scale=alt.Scale(padding=12)),
-            y=alt.Y("form:N", title=None, sort=[f for f in FORMS if f in forms]),
-            yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-0.3, 1.3])),
-            color=_colour("form", forms, legend=False),
-            href=alt.Href("source_url:N"),
-            tooltip=[alt.Tooltip("title:N", title="Agreement"),
-                     alt.Tooltip("signed_date:T", title="Date signed", format="%d %B %Y"),
-                     alt.Tooltip("parties:N", title=ALL_PARTIES), alt.Tooltip("form:N", title="Form"),
-                     alt.Tooltip("topics:N", title="Topics"), alt.Tooltip("agreement_id:N", title="Id")],
-        ).properties(width="container", height=alt.Step(44))
+    few = len(data) <= FEW
+    if few:  # each dot named: a short title beside it (towards the middle), so the image says which is which
+        middle = dates[0] + (dates[-1] - dates[0]) / 2
+        for r in data:
+            r["label"] = textwrap.shorten(str(r.get("title", "")), 42, placeholder="…")
+            r["late"] = dt.date.fromisoformat(r["signed_date"][:10]) > middle
+    base = alt.Chart(s.data("agreements", data)).encode(
+        x=alt.X("signed_date:T", title="Date signed", axis=axis, scale=alt.Scale(padding=24 if few else 12)),
+        y=alt.Y("form:N", title="Form", sort=[f for f in FORMS if f in forms]),
+        yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-0.3, 1.3])),
+        tooltip=[alt.Tooltip("title:N", title="Agreement"),
+                 alt.Tooltip("signed_date:T", title="Date signed", format="%d %B %Y"),
+                 alt.Tooltip("parties:N", title=ALL_PARTIES), alt.Tooltip("form:N", title="Form"),
+                 alt.Tooltip("topics:N", title="Topics"), alt.Tooltip("agreement_id:N", title="Id")],
+    )
+    dots = base.mark_circle(size=90, opacity=0.8, stroke="white", strokeWidth=0.5).encode(
+        color=_colour("form", forms), href=alt.Href("source_url:N"))
+    height = alt.Step(60 if few else 44)
+    if not few:
+        return dots.properties(width="container", height=height)
+    text = base.encode(text=alt.Text("label:N"))
+    early = text.mark_text(align="left", dx=8, fontSize=10, color="#333").transform_filter("!datum.late")
+    late = text.mark_text(align="right", dx=-8, fontSize=10, color="#333").transform_filter("datum.late")
+    return _layer(dots, early, late, width="container", height=height)
 
 
 # ---- counts over time -------------------------------------------------------------------------------
@@ -245,7 +274,7 @@ def _bars(s: Shape, label: str, colour: str | None = None) -> Drawn | None:
     if len(s.records) < 2 and s.override not in ("bar",):
         return None
     ranked = sorted(s.records, key=lambda r: (-(r[measure] or 0), str(r[label])), reverse=s.intent.ascending)
-    y = alt.Y(f"{label}:N", title=None, sort=[r[label] for r in ranked])
+    y = alt.Y(f"{label}:N", title=TITLES.get(label, label.capitalize()), sort=[r[label] for r in ranked])
     top = max((r[measure] or 0) for r in s.records)
     x = alt.X(f"{measure}:Q", title=TITLES.get(measure, measure), axis=alt.Axis(tickMinStep=1),
               scale=alt.Scale(domainMax=top * 1.08 + 1))  # room for the value labels
@@ -412,7 +441,7 @@ def _two_way(s: Shape) -> Drawn | None:
     totals: dict = {}
     for r in data:
         totals[r[along]] = totals.get(r[along], 0) + r[measure]
-    y = alt.Y(f"{along}:N", title=None, sort=sorted(totals, key=lambda k: (-totals[k], str(k))))
+    y = alt.Y(f"{along}:N", title=TITLES.get(along, along), sort=sorted(totals, key=lambda k: (-totals[k], str(k))))
     x = alt.X(f"{measure}:Q", title=TITLES[measure])
     return alt.Chart(s.data("counts", data)).mark_bar().encode(
         y=y, x=x, color=colour, tooltip=tips, order=alt.Order("order:Q")

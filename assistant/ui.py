@@ -5,6 +5,7 @@ safe text, and the cited-rows table with its copy and download buttons. Display 
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -20,15 +21,16 @@ from assistant.errors import AssistantError, DataError
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
-SUITES_DIR = ROOT / "tests" / "suites"
-DEFAULT_PIN_SUITE = "tests/suites/pinned.csv"
+SUITES_DIR = ROOT / "tests" / "suites"  # the built-in checks that ship with the code
+CHECK_LISTS_ENV = "DPA_CHECK_LISTS"  # where staff's own check lists live, when set
+DEFAULT_CHECK_LIST = "My checks"
 FRIENDLY = "Sorry, something went wrong on this page. Please try again, or rephrase your question."
 
 
 PAGES = (  # (script relative to assistant/, label, icon): the sidebar navigation of every page
     ("app.py", "Ask a question", ":material/forum:"),
     ("pages/1_Browse_the_data.py", "Browse the data", ":material/table_view:"),
-    ("pages/2_Question_suites.py", "Question suites", ":material/checklist:"),
+    ("pages/2_Question_suites.py", "Check lists", ":material/checklist:"),
     ("pages/3_About_the_data.py", "About the data", ":material/info:"),
 )
 
@@ -114,27 +116,32 @@ def frame(columns: Sequence[str], rows: Sequence[Sequence[Any]], names: Mapping[
 def column_config(df: pd.DataFrame) -> dict:
     tc = st.column_config.TextColumn
     config: dict[str, Any] = {
-        "Title": tc("Title", width="large"),
+        "Title": tc("Title", width="medium"),  # wraps onto three lines, leaving room for the whole Source
         "Summary": tc("Summary", width="large"),
-        "Date": tc("Date", width="small"),
+        "Date": tc("Date", width=96),  # a whole date on one line, even in the taller wrapped rows
+        "Parties": tc("Parties", width="medium"),  # wraps too: the room goes to the Source address
         "ID": tc("ID", width="small"),
-        "Source": st.column_config.LinkColumn(
-            "Source", display_text=r"https?://(?:www\.)?([^/]+).*", help="Opens the source in a new tab"
-        ),
+        # The whole address, wrapped: a memo cites the page, not only its site.
+        "Source": st.column_config.LinkColumn("Source", width="large", help="Opens the source in a new tab"),
         "Per cent": st.column_config.NumberColumn("Per cent", format="%.1f%%"),
     }
     return {k: v for k, v in config.items() if k in df.columns}
 
 
+WRAPPED_ROW = 72  # px: above 4rem Streamlit's grid wraps long cells (three lines of a title) instead of cutting them
+
+
 def table(df: pd.DataFrame, key: str | None = None, max_height: int = 390) -> None:
-    height = min(38 + 35 * len(df), max_height)
+    row = WRAPPED_ROW if "Title" in df.columns or "Source" in df.columns else 35
+    height = min(38 + row * len(df), max_height)
     # A few short columns (counts per year, per state) read better narrow than stretched across the page.
     width = "stretch" if len(df.columns) > 3 or "Title" in df.columns else min(220 * len(df.columns), 720)
     # On screen the source link sits next to what it proves; the downloads keep the memo's order.
     order = [c for c in ("Title", "Date", "Parties", "Source") if c in df.columns]
     order += [c for c in df.columns if c not in order]
     st.dataframe(
-        df, column_config=column_config(df), column_order=order, hide_index=True, width=width, height=height, key=key
+        df, column_config=column_config(df), column_order=order, hide_index=True, width=width, height=height,
+        row_height=row if row != 35 else None, key=key,
     )
 
 
@@ -158,18 +165,56 @@ def download_row(m: memo.Memo, key: str, chart: dict | None = None, copy: bool =
 
 
 def scroll_to_last_question(nonce: int) -> None:
-    """Scroll the page so the newest question sits at the top (Streamlit only does so for typed questions)."""
+    """Bring the newest question to the top of the window, its answer's first line just under it.
+
+    Streamlit keeps a chat page pinned to its bottom, so a long answer would show its downloads, not its
+    sentence. The page is held there for a few seconds while the chart and the table paint (on a slow or
+    busy machine they move it late); holding stops as soon as the reader scrolls themselves.
+    """
     st.html(
         f"""<script>/* turn {nonce} */
-        setTimeout(() => {{
-          const asked = document.querySelectorAll('[data-testid="stChatMessage"]');
-          if (asked.length >= 2) asked[asked.length - 2].scrollIntoView({{block: "start", behavior: "smooth"}});
-        }}, 150);
+        (() => {{
+          let stopped = false;
+          const stop = () => {{ stopped = true; }};
+          ["wheel", "touchstart", "keydown", "mousedown"].forEach(e => window.addEventListener(e, stop, {{once: true, capture: true}}));
+          const bring = () => {{
+            if (stopped) return;
+            const asked = document.querySelectorAll('[data-testid="stChatMessage"]');
+            if (asked.length < 2) return;
+            const question = asked[asked.length - 2];
+            const header = document.querySelector('[data-testid="stHeader"]');
+            question.style.scrollMarginTop = ((header ? header.getBoundingClientRect().bottom : 0) + 8) + "px";
+            question.scrollIntoView({{block: "start", behavior: "instant"}});
+          }};
+          const timer = setInterval(bring, 120);
+          setTimeout(() => clearInterval(timer), 6000);
+          bring();
+        }})();
         </script>""",
         unsafe_allow_javascript=True,
     )
 
 
-def resolve(path: str) -> Path:
-    p = Path(path.strip()).expanduser()
-    return p if p.is_absolute() else ROOT / p
+def check_list_dir() -> Path:
+    """The folder of staff's saved check lists: $DPA_CHECK_LISTS, else the user's data folder. Never inside the
+    checkout, so an update of the code cannot overwrite them and git never sees them."""
+    chosen = os.environ.get(CHECK_LISTS_ENV, "").strip()
+    if chosen:
+        return Path(chosen).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME", "").strip() or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "defence-pacts-assistant" / "check-lists"
+
+
+def check_list_name(name: str) -> str:
+    """A list's name as typed, made safe to keep as a file: letters, digits, spaces, dashes, underscores."""
+    return re.sub(r"\s+", " ", re.sub(r"[^\w \-]", "", name or "")).strip()[:60] or DEFAULT_CHECK_LIST
+
+
+def check_list_path(name: str) -> Path:
+    return check_list_dir() / f"{check_list_name(name)}.csv"
+
+
+def check_lists() -> list[str]:
+    """The names of the saved check lists, A to Z."""
+    folder = check_list_dir()
+    return sorted((p.stem for p in folder.glob("*.csv")), key=str.lower) if folder.is_dir() else []

@@ -88,6 +88,7 @@ class Vocabulary:
         for key in ("all_agreements", "period_covered"):
             self.templates[key] = self.templates[key].format(period=self.period)
         self.suggestions: dict = _read("suggestions.yaml")
+        self.declines: dict = _read("declines.yaml")  # what a decline says of the data (assistant/declines.py)
         self.lexicon: dict[tuple[str, ...], list[Tag]] = {}
         self.filler: set[tuple[str, ...]] = set()
 

@@ -40,9 +40,9 @@ def last_answer(at: AppTest):
 
 
 @pytest.fixture
-def app(tmp_path) -> AppTest:
+def app(tmp_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("DPA_CHECK_LISTS", str(tmp_path))  # saved check lists go to a temporary folder
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state.pin_suite = str(tmp_path / "pinned.csv")  # never write into the repository's suites
     at.run()
     assert not at.exception, at.exception
     return at
@@ -159,12 +159,15 @@ def test_nothing_typed_crashes_the_page_or_renders_as_markup(app, question):
         assert shown == question.strip()[:1000]
 
 
-def test_pin_to_suite_appends_the_question_with_its_result(app, tmp_path):
+def test_save_to_a_check_list_appends_the_question_with_its_result(app, tmp_path):
     ask(app, "How many agreements did Spain sign after 2020?")
     a = last_answer(app)
-    app.button(key="pin-0").click().run()
+    save = app.button(key="pin-0")
+    assert save.label == "Save this question to a check list"
+    save.click().run()
     assert not app.exception
-    with open(tmp_path / "pinned.csv", encoding="utf-8") as f:
+    assert any("Saved to the check list “My checks”" in plain(c.value) for c in app.caption)
+    with open(tmp_path / "My checks.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert rows == [
         {"question": a.question, "expected_status": "ok", "expected_count": str(a.row_count), "expected_contains": "",
@@ -172,16 +175,25 @@ def test_pin_to_suite_appends_the_question_with_its_result(app, tmp_path):
     ]
 
 
-def test_pinning_a_follow_up_pins_its_conversation(app, tmp_path):
+def test_saving_a_follow_up_saves_its_conversation_to_the_named_check_list(app, tmp_path):
+    app.sidebar.text_input(key="check_list").set_value("Weekly: France/Germany").run()
     ask(app, "How many agreements did France sign?")
     ask(app, "And Germany?")
     app.button(key="pin-1").click().run()
     assert not app.exception
-    with open(tmp_path / "pinned.csv", encoding="utf-8") as f:
+    with open(tmp_path / "Weekly FranceGermany.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert [r["question"] for r in rows] == ["How many agreements did France sign?", "And Germany?"]
     assert rows[0]["conversation"] == rows[1]["conversation"] != ""
-    assert any("Pinned to" in plain(c.value) for c in app.caption)
+    assert any("Saved to the check list “Weekly FranceGermany”" in plain(c.value) for c in app.caption)
+
+
+def test_the_chat_page_speaks_of_check_lists_not_files(app):
+    ask(app, "How many agreements did Spain sign?")
+    words = " ".join([plain(c.value) for c in app.caption] + [b.label for b in app.button]
+                     + [t.label for t in app.sidebar.text_input])
+    for developer_word in ("suite", "Pin", ".csv", ".yaml", "tests/"):
+        assert developer_word not in words
 
 
 def test_copy_and_download_content_cite_the_dataset_and_the_question(app, engine):
@@ -247,7 +259,7 @@ def test_suites_page_runs_a_new_csv_suite_and_shows_expected_beside_actual():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.switch_page("pages/2_Question_suites.py").run()
     assert not at.exception
-    at.radio[0].set_value("Start a new CSV").run()
+    at.radio[0].set_value("Start a new check list").run()
     run = next(b for b in at.button if b.label.startswith("Run "))
     run.click().run()
     assert not at.exception
@@ -258,9 +270,7 @@ def test_suites_page_runs_a_new_csv_suite_and_shows_expected_beside_actual():
     assert results["Actual"].iloc[0].startswith("status ok")
 
 
-def test_suites_page_runs_a_csv_from_the_suites_folder_and_explains_failures(tmp_path, monkeypatch, engine):
-    from assistant import ui
-
+def test_check_lists_page_runs_a_saved_list_by_its_name_and_explains_failures(tmp_path, monkeypatch, engine):
     france = engine.conversation().ask("How many agreements did France sign?").row_count
     (tmp_path / "mine.csv").write_text(
         "question,expected_status,expected_count,expected_contains\n"
@@ -269,10 +279,11 @@ def test_suites_page_runs_a_csv_from_the_suites_folder_and_explains_failures(tmp
         "What is the capital of France?,unsupported,,\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(ui, "SUITES_DIR", tmp_path)
+    monkeypatch.setenv("DPA_CHECK_LISTS", str(tmp_path))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.switch_page("pages/2_Question_suites.py").run()
-    assert at.selectbox[0].value.name == "mine.csv"
+    assert at.selectbox[0].value == "mine" and at.selectbox[0].options == ["mine"]
+    assert [b.label for b in at.get("download_button")] == ["Download as CSV"]
     next(b for b in at.button if b.label == "Run 3 questions").click().run()
     assert not at.exception
     assert [m.value for m in at.metric][:2] == ["2 of 3", "1"]
@@ -304,3 +315,77 @@ def test_older_answers_fold_to_their_text_and_open_on_demand(app):
     first.click().run()
     assert not app.exception
     assert not [b for b in app.button if b.key == "open-0"]
+
+
+def test_a_brief_figure_shows_the_brief_beside_ours_with_a_link_to_about(app):
+    ask(app, "How many agreements were signed since the invasion?")
+    captions = [plain(c.value) for c in app.caption]
+    assert any(c.startswith("The Böll brief gives 135") for c in captions), captions
+
+
+def test_built_in_checks_are_read_and_downloaded_by_their_name(tmp_path, monkeypatch):
+    monkeypatch.setenv("DPA_CHECK_LISTS", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("pages/2_Question_suites.py").run()
+    at.radio[0].set_value("Built-in checks").run()
+    assert not at.exception
+    assert all(not o.endswith((".yaml", ".csv")) for o in at.selectbox[0].options)
+    assert "Heldout 3" in at.selectbox[0].options
+    assert at.dataframe[0].value.columns[0] == "question"
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("How many agreements did Swedn sign?", "I read “Swedn” as Sweden."),
+    ("How many agreements did Frnace sign in 2024?", "I read “Frnace” as France."),
+    ("How many agreements did France sign? " + "Thanks a lot. " * 90, "I read only the first 1000 characters"),
+])
+def test_what_the_reading_changed_is_said_just_under_the_first_line(app, question, said):
+    ask(app, question)
+    message = app.chat_message[-1]
+    first, second = list(message.children.values())[:2]  # the answer's first line, then what was changed
+    assert (first.type, second.type) == ("markdown", "caption")
+    assert said in plain(second.value), plain(second.value)
+
+
+BROWSE = [  # what is chosen on the Browse page: states, (any|all), years, forms, topics, mutual, text
+    (["France"], "any", (2024, 2024), [], [], False, ""),
+    (["France", "Germany"], "all", (2014, 2025), [], [], False, ""),
+    (["Poland", "Lithuania"], "any", (2016, 2020), ["statement of intent"], [], False, ""),
+    ([], "any", (2022, 2025), [], ["cyber"], False, ""),
+    ([], "any", (2014, 2025), [], [], True, ""),
+    (["Sweden"], "any", (2014, 2025), [], ["air_defence", "training"], False, ""),
+    ([], "any", (2014, 2025), [], [], False, "Aachen"),
+]
+
+
+@pytest.mark.parametrize("choice", BROWSE, ids=[str(b[:5]) for b in BROWSE])
+def test_browse_and_chat_give_the_same_rows_for_the_same_filters(engine, choice):
+    states, mode, years, forms, topics, mutual, text = choice
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("pages/1_Browse_the_data.py").run()
+    at.multiselect[0].set_value(states).run()
+    if len(states) > 1:
+        at.radio[0].set_value(f"{mode} of these states").run()
+    at.slider[0].set_value(years).run()
+    at.multiselect[1].set_value(forms).run()
+    at.multiselect[2].set_value(topics).run()
+    at.checkbox[0].set_value(mutual).run()
+    at.text_input[0].set_value(text).run()
+    assert not at.exception
+    shown = set(at.dataframe[0].value["ID"]) if at.dataframe else set()
+    ask = [b for b in at.button if b.label == "Ask this in the chat"]
+    assert ask, "a plain selection can be asked in the chat"
+    answer = engine.conversation().ask(ask[0].help)
+    chat = {r[answer.columns.index("agreement_id")] for r in answer.rows}
+    assert answer.status == "ok" and answer.row_count == len(shown) and chat == shown, (ask[0].help, answer.answer)
+
+
+def test_ask_this_in_the_chat_asks_the_browse_selection_on_the_chat_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("DPA_CHECK_LISTS", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("pages/1_Browse_the_data.py").run()
+    at.multiselect[0].set_value(["Estonia"]).run()
+    at.slider[0].set_value((2023, 2023)).run()
+    next(b for b in at.button if b.label == "Ask this in the chat").click().run()
+    assert not at.exception
+    assert at.session_state.turns[-1].question == "Which agreements involving Estonia signed in 2023?"

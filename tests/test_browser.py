@@ -169,7 +169,7 @@ def test_three_questions_show_answer_table_and_chart(server, browser):
     "path, expect",
     [
         ("Browse_the_data", "Browse the data"),
-        ("Question_suites", "Question suites"),
+        ("Question_suites", "Check lists"),
         ("About_the_data", "About the data"),
     ],
 )
@@ -188,3 +188,38 @@ def test_other_pages_render(server, browser, path, expect):
         page.locator(TABLE).last.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"page-{path}.png"))
     page.close()
+
+
+IN_VIEW = (  # five kinds of question: a count per year, a long list, partners, one agreement, a ranking
+    "How many agreements were signed per year?",
+    "Which agreements did Poland sign in 2025?",
+    "Who are Slovakia's partners?",
+    "Tell me about the Treaty of Nancy",
+    "Which countries signed the most agreements since 2022?",
+)
+
+
+def test_each_answers_first_line_is_in_view_on_a_laptop_screen(server, browser):
+    """At 1280x720, after each answer the window shows its first sentence, not the end of its table."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(server, wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stChatInput"] textarea', state="visible", timeout=60_000)
+    for n, question in enumerate(IN_VIEW, start=1):
+        box = page.locator('[data-testid="stChatInput"] textarea')
+        box.fill(question)
+        box.press("Enter")
+        expect(page.locator(ASSISTANT)).to_have_count(n)
+        _settled(page)
+        page.wait_for_timeout(2000)  # the chart and table have painted; the page has stopped moving
+        first = page.locator(ASSISTANT).last.locator('[data-testid="stMarkdown"]').first
+        where = first.bounding_box()
+        header = page.locator('[data-testid="stHeader"]').bounding_box()
+        top = header["y"] + header["height"] if header else 0
+        page.screenshot(path=str(ARTIFACTS / f"in-view-{n}.png"))
+        assert where is not None
+        assert where["y"] >= top - 1 and where["y"] + min(where["height"], 24) <= 720, (
+            f"{question!r}: the answer's first line is at y={where['y']:.0f}, outside the window ({top:.0f}–720)"
+        )
+    context.close()

@@ -136,7 +136,7 @@ CASES = [  # shape, user override, expected marks (layer order), expected channe
     ("share", None, None, {}),
     ("never", None, None, {}),
     ("list", None, ["circle"], {"x": "signed_date:temporal", "color": "form:nominal", "y": "form:nominal"}),
-    ("latest", None, ["circle"], {"x": "signed_date:temporal", "color": "form:nominal"}),
+    ("latest", None, ["circle", "text", "text"], {"x": "signed_date:temporal", "color": "form:nominal"}),
     ("count", "auto", ["circle"], {"x": "signed_date:temporal"}),
     ("year", None, ["bar", "text"], {"x": "year:ordinal", "y": "agreements:quantitative"}),
     ("year", "line", ["line", "text"], {"x": "year:ordinal", "y": "agreements:quantitative"}),
@@ -293,3 +293,40 @@ def test_the_four_brief_graphs_render_to_png_and_svg(db):
 def _values(spec: dict, name: str = "counts") -> list[dict]:
     """The inlined rows of a spec (every chart names its data and carries it in `datasets`)."""
     return spec["datasets"][name]
+
+
+def _channels(spec: dict) -> list[tuple[str, dict]]:
+    """Every (channel, definition) of every layer."""
+    if "layer" in spec:
+        return [c for layer in spec["layer"] for c in _channels(layer)]
+    return list(spec.get("encoding", {}).items())
+
+
+@pytest.mark.parametrize(("shape", "override"), [(c[0], c[1]) for c in CASES if c[2]],
+                         ids=[f"{c[0]}-{c[1] or 'default'}" for c in CASES if c[2]])
+def test_every_chart_kind_carries_what_a_memo_needs(results, shape, override):
+    """Title, source line (dataset, date range, date of the answer), axis titles, and a legend wherever colour
+    says something the axes do not; a short agreement list names its agreements beside the dots."""
+    import datetime as dt
+
+    intent, _ = SHAPES[shape]
+    result = results[shape]
+    day = dt.date(2026, 3, 4)
+    spec = choose_chart(intent.with_(chart=override), result.columns, result.rows, f"Test chart: {shape}", today=day,
+                        period="2014 – September 2025")
+    assert spec["title"]["text"] == [f"Test chart: {shape}"]
+    note = spec["title"]["subtitle"]
+    assert "European defence agreements dataset" in note and "2014 – September 2025" in note
+    assert "2026-03-04" in note
+    channels = _channels(spec)
+    axes = {}
+    for channel, d in channels:
+        if channel in ("x", "y") and "field" in d:
+            axes.setdefault(channel, set()).add(d["field"])
+            if d.get("axis", {}) is not None:
+                assert d.get("title"), f"{shape}: the {channel} axis ({d['field']}) has no title"
+    for channel, d in channels:
+        if channel == "color" and "field" in d and not any(d["field"] in f for f in axes.values()):
+            assert d.get("legend", {}) is not None, f"{shape}: colour by {d['field']} without a legend"
+    if "agreement_id" in result.columns and len(result.rows) <= 12:
+        assert any(c == "text" and d.get("field") == "label" for c, d in channels), f"{shape}: dots not named"

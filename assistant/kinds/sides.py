@@ -70,7 +70,8 @@ def sql(intent: Intent) -> exp.Expression:
 
 
 def _label(side) -> str:
-    return side.label if isinstance(side, Parties) else side.words().removeprefix("signed ")
+    """'Southern Europe', 'between 2014 and 2018 (both included)': the group's name without its note."""
+    return side.label.split(" (")[0] if isinstance(side, Parties) else side.words().removeprefix("signed ")
 
 
 def interpretation(v, intent: Intent) -> str:

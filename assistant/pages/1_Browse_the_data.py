@@ -1,33 +1,30 @@
-"""Browse and filter the whole dataset, then copy or download what is on screen."""
+"""Browse and filter the whole dataset, then copy or download what is on screen.
+
+The filters are the chat's own filter objects (assistant/intent.py): the same SQL, through the same gate,
+and the same words, so the Browse page and the chat can never disagree. A selection that reads back as a
+plain question can be asked in the chat.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from assistant import memo, ui
+from assistant import build_sql, memo, ui, validate
 from assistant.data import FORMS, TOPICS
+from assistant.intent import Form, Intent, MutualDefence, Parties, Text, Topic, Years
+from assistant.parse import Parser
+from assistant.wording import filter_words, question_words
 
 st.set_page_config(
     page_title="Browse the data · Defence Pacts Assistant", page_icon=":material/table_view:", layout="wide"
 )
 
-COLUMNS = ["agreement_id", "title", "signed_date", "parties", "form", "topics", "source_url"]
 
-
-def main() -> None:
-    ui.navigation()
-    engine = ui.engine()
+def selection(engine) -> Intent:
+    """The filters chosen on the page, as the Intent the chat would make ('list', oldest first)."""
     data = engine.db.dataset
-    names = engine.vocab.names
     by_name = {c.name: c.code for c in sorted(data.countries, key=lambda c: c.name)}
     years = [a.year for a in data.agreements]
-
-    st.title("Browse the data")
-    st.caption(
-        f"All {len(data.agreements)} agreements. Narrow them down with the filters; the table, the copy "
-        "button and the downloads follow the filters."
-    )
-
     c1, c2 = st.columns([3, 2])
     with c1:
         chosen = st.multiselect("States", list(by_name), placeholder="Any state")
@@ -39,53 +36,88 @@ def main() -> None:
     c3, c4, c5 = st.columns([2, 3, 2])
     with c3:
         forms = st.multiselect("Form", FORMS, placeholder="Any form")
-    with c4:
-        topics = st.multiselect("Topics (any of)", TOPICS, format_func=memo.topic_label, placeholder="Any topic")
+    with c4:  # as in the chat: 'on cyber and air defence' means both topics
+        topics = st.multiselect("Topics (all of)", TOPICS, format_func=memo.topic_label, placeholder="Any topic")
     with c5:
         text = st.text_input("Title or summary contains", placeholder="e.g. Aachen")
     mutual = st.checkbox("Only agreements with a mutual defence clause")
 
-    codes = {by_name[n] for n in chosen}
-    needle = text.strip().lower()
-    rows = []
-    for a in sorted(data.agreements, key=lambda a: (a.signed_date, a.agreement_id)):
-        parties = set(a.parties)
-        if codes and not (codes <= parties if mode.startswith("all") and len(codes) > 1 else codes & parties):
-            continue
-        if not low <= a.year <= high or (forms and a.form not in forms):
-            continue
-        if topics and not set(topics) & set(a.topics):
-            continue
-        if mutual and not a.mutual_defence_clause:
-            continue
-        if needle and needle not in a.title.lower() and needle not in a.summary.lower():
-            continue
-        rows.append(
-            [a.agreement_id, a.title, a.signed_date.isoformat(), list(a.parties), a.form, list(a.topics), a.source_url]
-        )
-
-    words = []
-    if codes:
-        joiner = " and " if mode.startswith("all") else " or "
-        words.append("involving " + joiner.join(sorted(chosen)))
-    words.append(f"signed {low}–{high}" if low != high else f"signed in {low}")
+    filters: list = []
+    if chosen:
+        codes = tuple(by_name[n] for n in chosen)
+        together = mode.startswith("all") and len(codes) > 1
+        label = engine.vocab.name_list(codes) if together else " or ".join(chosen)
+        filters.append(Parties(codes, "all" if together else "any", label))
+    if (low, high) != (min(years), max(years)):
+        filters.append(Years(low, high))
     if forms:
-        words.append("form: " + ", ".join(forms))
-    if topics:
-        words.append("topics: " + ", ".join(memo.topic_label(t) for t in topics))
+        filters.append(Form(tuple(forms)))
+    filters += [Topic(t) for t in topics]
     if mutual:
-        words.append("with a mutual defence clause")
-    if needle:
-        words.append(f"mentioning “{text.strip()}”")
-    description = "Agreements " + ", ".join(words)
+        filters.append(MutualDefence())
+    if text.strip():
+        filters.append(Text(text.strip().lower()))
+    return Intent("list", tuple(filters), ascending=True)
 
-    st.markdown(f"**{len(rows)}** of {len(data.agreements)} agreements · {ui.safe(description)}")
+
+def rows_of(engine, intent: Intent) -> tuple[list[str], list[list], int]:
+    """The chat's own query for these filters: built, checked by the one gate, run read-only."""
+    result = engine.db.execute(validate.accept(build_sql.build(intent)))
+    columns = list(result.columns)
+    rows = [list(r) for r in result.rows]
+    matching = rows[0][columns.index("n_matching")] if rows else 0
+    i = columns.index("n_matching")
+    return columns[:i] + columns[i + 1:], [r[:i] + r[i + 1:] for r in rows], matching
+
+
+def chat_question(engine, intent: Intent) -> str | None:
+    """'Which agreements involving France signed between 2016 and 2020?' — offered only where the chat reads
+    it back as exactly these filters."""
+    if not intent.filters:
+        return "Which agreements are in the data?"
+    words = [question_words(engine.vocab, f) for f in intent.filters]
+    if not all(words):
+        return None
+    question = "Which agreements " + " ".join(words) + "?"
+    read = Parser(engine.vocab).parse(question)
+    mine = sorted(f.condition().sql() for f in intent.filters)
+    theirs = sorted(f.condition().sql() for f in getattr(read, "filters", ()))
+    return question if isinstance(read, Intent) and mine == theirs else None
+
+
+def _ask_in_chat(question: str) -> None:
+    st.session_state.pending = question
+
+
+def main() -> None:
+    ui.navigation()
+    engine = ui.engine()
+    data = engine.db.dataset
+    names = engine.vocab.names
+
+    st.title("Browse the data")
+    st.caption(
+        f"All {len(data.agreements)} agreements. Narrow them down with the filters; the table, the copy "
+        "button and the downloads follow the filters."
+    )
+    intent = selection(engine)
+    columns, rows, matching = rows_of(engine, intent)
+    description = "Agreements " + filter_words(engine.vocab, intent) if intent.filters else "All agreements"
+
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.markdown(f"**{matching}** of {len(data.agreements)} agreements · {ui.safe(description)}")
+        question = chat_question(engine, intent)
+        if question and st.button("Ask this in the chat", icon=":material/forum:", help=question,
+                                  on_click=_ask_in_chat, args=(question,)):
+            st.switch_page("app.py")
     if not rows:
         st.info("No agreement matches all these filters. Loosen one of them.")
         return
-    m = memo.build(description, f"{len(rows)} agreements.", COLUMNS, rows, names, len(data.agreements))
+    if matching > len(rows):
+        st.caption(f"Showing the first {len(rows)} of {matching}.")
+    m = memo.build(description, f"{matching} agreements.", columns, rows, names, len(data.agreements))
     ui.download_row(m, key="browse-dl")
-    ui.table(ui.frame(COLUMNS, rows, names), key="browse-table", max_height=620)
+    ui.table(ui.frame(columns, rows, names), key="browse-table", max_height=620)
 
 
 with ui.friendly():

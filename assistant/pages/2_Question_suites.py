@@ -1,4 +1,6 @@
-"""Canned question suites for people who do not use a terminal: open a suite, edit it, run it, see pass/fail.
+"""Check lists for people who do not use a terminal: open one by its name, read it, edit it, run it, see
+pass/fail, download it. Staff's own lists live in the check-list folder (ui.check_list_dir, outside the
+checkout); the built-in checks are the code's own suites.
 
 The same loader, engine and comparison as `python -m assistant eval` (assistant/suites.py).
 """
@@ -17,11 +19,11 @@ import streamlit as st
 from assistant import suites, ui
 
 st.set_page_config(
-    page_title="Question suites · Defence Pacts Assistant", page_icon=":material/checklist:", layout="wide"
+    page_title="Check lists · Defence Pacts Assistant", page_icon=":material/checklist:", layout="wide"
 )
 
 CSV_COLUMNS = ["question", "expected_status", "expected_count", "expected_contains", "conversation"]
-SOURCES = ("A suite in tests/suites", "Upload a CSV", "Start a new CSV")
+SOURCES = ("My check lists", "Built-in checks", "Upload a CSV", "Start a new check list")
 
 
 def _empty() -> pd.DataFrame:
@@ -112,6 +114,29 @@ def _actual(r: suites.CaseResult) -> str:
     return f"status {a.status} · count {a.row_count} · {a.answer}"
 
 
+def _as_rows(suite: suites.Suite) -> pd.DataFrame:
+    """A check list of any origin as the table staff read and download: one row per question."""
+    rows = []
+    for n, turns in enumerate(suite.conversations, start=1):
+        for case in turns:
+            e = case.expect
+            contains = e.get("contains", "")
+            rows.append({
+                "question": case.q,
+                "expected_status": "/".join(e["status"]) if isinstance(e.get("status"), list) else e.get("status", "ok"),
+                "expected_count": str(e.get("count", "")),
+                "expected_contains": "; ".join(contains) if isinstance(contains, list) else str(contains),
+                "conversation": str(n) if len(turns) > 1 else "",
+            })
+    return pd.DataFrame(rows, columns=CSV_COLUMNS)
+
+
+def _title(stem: str) -> str:
+    """'heldout3' -> 'Heldout 3', 'kinds_and_edits' -> 'Kinds and edits': a name, not a file."""
+    words = re.sub(r"(?<=[a-z])(?=\d)", " ", stem).replace("_", " ").replace("-", " ")
+    return words[:1].upper() + words[1:]
+
+
 def run(suite: suites.Suite) -> list[suites.CaseResult]:
     engine = ui.engine()
     results: list[suites.CaseResult] = []
@@ -181,49 +206,56 @@ def show(results: list[suites.CaseResult]) -> None:
                         if r.answer.sql:
                             st.code(r.answer.sql, language="sql", wrap_lines=True)
     text, _ = suites.report(results)
-    with st.expander("The report as `python -m assistant eval` prints it"):
+    with st.expander("The whole report as text"):
         st.code(text, language=None)
 
 
 def main() -> None:
     ui.navigation()
     ui.engine()
-    st.title("Question suites")
+    st.title("Check lists")
     st.markdown(
-        "A suite is a list of questions with the answers we expect. Run one after changing the data "
-        "or the rules to see at a glance what still works. Grow the pinned suite with **Pin to suite** "
-        "under any answer on the chat page."
+        "A check list is a list of questions with the answers we expect. Run one after the data or the rules "
+        "change to see at a glance what still holds. Add to your own with **Save this question to a check "
+        "list** under any answer on the chat page."
     )
-    source = st.radio("Suite", SOURCES, horizontal=True, label_visibility="collapsed")
+    source = st.radio("Check list", SOURCES, horizontal=True, label_visibility="collapsed")
     suite: suites.Suite | None = None
     edited: pd.DataFrame | None = None
-    name = "suite"
+    name = ui.DEFAULT_CHECK_LIST
 
     if source == SOURCES[0]:
+        names = ui.check_lists()
+        if not names:
+            st.info(
+                "You have no check list yet. Save a question to one from the chat page, upload a CSV, or start "
+                "a new one."
+            )
+            return
+        name = st.selectbox("Check list", names)
+        edited = _editor(_read_csv(ui.check_list_path(name).read_bytes()), key=f"edit-{name}")
+    elif source == SOURCES[1]:
         files = (
             sorted(p for p in ui.SUITES_DIR.glob("*") if p.suffix.lower() in (".yaml", ".yml", ".csv"))
             if ui.SUITES_DIR.exists()
             else []
         )
         if not files:
-            st.info(
-                "There is no suite in tests/suites yet. Upload a CSV, start a new one, or pin answers from "
-                "the chat page."
-            )
+            st.info("No built-in checks ship with this copy of the assistant.")
             return
-        path = st.selectbox("Suite file", files, format_func=lambda p: p.name)
-        name = path.stem
-        if path.suffix.lower() == ".csv":
-            edited = _editor(_read_csv(path.read_bytes()), key=f"edit-{path.name}")
-        else:
-            suite = suites.load_suite(path)
-            st.caption(
-                f"{suite.size} questions in {len(suite.conversations)} conversations. YAML suites are "
-                "edited in a text editor; see the file for the expected answers."
-            )
-            with st.expander("Show the file"):
-                st.code(path.read_text(encoding="utf-8"), language="yaml")
-    elif source == SOURCES[1]:
+        path = st.selectbox("Built-in check list", files, format_func=lambda p: _title(p.stem))
+        name = _title(path.stem)
+        suite = suites.load_suite(path)
+        table = _as_rows(suite)
+        st.caption(
+            f"{suite.size} questions in {len(suite.conversations)} conversations, kept with the code. To change "
+            "one, download it, edit it and upload it as your own check list."
+        )
+        with st.expander("Read the questions"):
+            st.dataframe(table, hide_index=True, width="stretch")
+        st.download_button("Download as CSV", _to_csv(table), f"{ui.check_list_name(name)}.csv", "text/csv",
+                           on_click="ignore", icon=":material/download:")
+    elif source == SOURCES[2]:
         upload = st.file_uploader(
             "A CSV with the columns question, expected_status, expected_count, "
             "expected_contains (and optionally conversation)",
@@ -231,7 +263,7 @@ def main() -> None:
         )
         if upload is None:
             return
-        name = Path(upload.name).stem
+        name = ui.check_list_name(Path(upload.name).stem)
         try:
             df = _read_csv(upload.getvalue())
         except Exception as e:
@@ -239,7 +271,7 @@ def main() -> None:
             return
         edited = _editor(df, key=f"edit-upload-{upload.name}")
     else:
-        name = "new_suite"
+        name = "New check list"
         edited = _editor(_empty(), key="edit-new")
 
     if edited is not None:
@@ -250,28 +282,28 @@ def main() -> None:
         c1, c2, c3 = st.columns([1, 2, 1], vertical_alignment="bottom")
         with c1:
             st.download_button(
-                "Download CSV", csv_text, f"{name}.csv", "text/csv", on_click="ignore", icon=":material/download:"
+                "Download as CSV", csv_text, f"{ui.check_list_name(name)}.csv", "text/csv", on_click="ignore",
+                icon=":material/download:",
             )
         with c2:
-            target = st.text_input("Save into tests/suites as", value=f"{name}.csv")
+            target = st.text_input("Save as my check list named", value=name)
         with c3:
             if st.button("Save", icon=":material/save:"):
-                safe_name = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(target).name)
-                safe_name = safe_name if safe_name.lower().endswith(".csv") else safe_name + ".csv"
-                ui.SUITES_DIR.mkdir(parents=True, exist_ok=True)
-                (ui.SUITES_DIR / safe_name).write_text(csv_text, encoding="utf-8")
-                st.toast(f"Saved tests/suites/{safe_name}")
+                saved = ui.check_list_name(target)
+                ui.check_list_dir().mkdir(parents=True, exist_ok=True)
+                ui.check_list_path(saved).write_text(csv_text, encoding="utf-8")
+                st.toast(f"Saved the check list “{saved}”")
         if problems:
             return
         with tempfile.TemporaryDirectory() as tmp:
-            tmp_path = Path(tmp) / f"{name}.csv"
+            tmp_path = Path(tmp) / f"{ui.check_list_name(name)}.csv"
             tmp_path.write_text(csv_text, encoding="utf-8")
             suite = suites.load_suite(tmp_path)
 
     if suite is None or suite.size == 0:
-        st.info("This suite has no questions yet.")
+        st.info("This check list has no questions yet.")
         return
-    key = f"results-{name}"
+    key = f"results-{source}-{name}"
     if st.button(f"Run {suite.size} questions", type="primary", icon=":material/play_arrow:"):
         st.session_state[key] = run(suite)
     if key in st.session_state:

@@ -26,7 +26,15 @@ def main() -> None:
                 "The headline figures of the Böll EU Brief *Phalanx of defence pacts?* (October 2025) "
                 "beside the same figures computed from our rebuilt dataset, within "
                 f"{ui.safe(figures.BRIEF_PERIOD)}: rows signed later are left out of this comparison, "
-                f"though every answer counts them (the data covers {ui.safe(engine.db.dataset.period)})."
+                f"though every answer counts them (the data covers {ui.safe(engine.db.dataset.period)}). "
+                "The chat adds the brief's figure under any answer that gives one of these."
+            )
+            st.markdown(
+                "**Why ours are higher:** we list each signed document on its own (implementing arrangements, "
+                "follow-up plans, several documents signed the same day, arms purchases), where the brief counts "
+                "partnerships more coarsely. “Since the invasion” means signed on or after 24 February 2022, "
+                "in the chat and here; “since 2022” counts from 1 January 2022. The codebook tab tells the "
+                "whole story, figure by figure."
             )
             # st.table reads cells as Markdown: "> 20" would become a quote, so the cells are escaped.
             rows = [
