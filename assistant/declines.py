@@ -57,7 +57,7 @@ def explain(vocab: Vocabulary, question: str, status: str, answer: str, suggesti
         said = re.match(r"^(.+?) (?:is|are) outside the data", answer)
         who = said[1] if said else ", ".join(names)
         new = (f"{who} {'is' if ' and ' not in who and ',' not in who else 'are'} not in this data: it covers "
-               "agreements among the 27 EU member states, the United Kingdom and Ukraine, 2014 – September 2025.")
+               f"agreements among the 27 EU member states, the United Kingdom and Ukraine, {vocab.period}.")
         if inside:
             new += f" I can answer the part about {vocab.name_list(inside)}."
     elif status == "unsupported":

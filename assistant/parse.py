@@ -36,7 +36,7 @@ from assistant.intent import (
     ordered,
 )
 from assistant.kinds import KINDS, Context, Frame
-from assistant.parse_time import NUMBER_WORDS, find_time, period
+from assistant.parse_time import FIRST_YEAR, NUMBER_WORDS, find_time, period
 from assistant.vocabulary import Tag, Vocabulary, tokens
 
 MAX_QUESTION = 1000
@@ -302,7 +302,8 @@ class Parser:
         """The coverage rule and the data's limits: a word not placed, a state or time outside the data, a
         condition the data lacks, something that cannot be counted, a time that needs a year."""
         if time.outside:
-            return self._unsupported(time.outside + " Ask about a year from 2014 to 2025.", "a time outside the data")
+            return self._unsupported(time.outside + f" Ask about a year from {FIRST_YEAR} to {self.v.last_date.year}.",
+                                     "a time outside the data")
         if found.outside:
             names = ", ".join(dict.fromkeys(found.outside))
             return self._unsupported(f"{names} {'is' if len(set(found.outside)) == 1 else 'are'} outside the data. "
@@ -340,7 +341,7 @@ class Parser:
                 time.notes = [n.replace("needs a year", f"is read in {year}, the year of the last question")
                               for n in time.notes]
         if time.clarify:
-            return Refusal("clarify", "Which year do you mean? The data runs from 2014 to September 2025.",
+            return Refusal("clarify", f"Which year do you mean? The data runs from {self.v.period.replace(' – ', ' to ')}.",
                            "a time that needs a year (" + "; ".join(time.notes) + ")", tuple(time.clarify))
         return None
 

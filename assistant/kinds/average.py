@@ -75,12 +75,12 @@ def make(frame: Frame, base: Intent, context: Context) -> Intent | Refusal:
                 restrict, label = f.codes, f.label
                 filters.remove(f)
     return Intent(kind=KIND, filters=tuple(filters), restrict=restrict, restrict_label=label, stat=s["stat"],
-                  per=s["per"], notes=base.notes)
+                  per=s["per"], notes=base.notes, last_year=context.v.last_date.year)
 
 
 def years(intent: Intent) -> tuple[int, int]:
     """The years an average per year runs over: the question's period, else the data's."""
-    start, end = FIRST_YEAR, LAST_YEAR
+    start, end = FIRST_YEAR, intent.last_year or LAST_YEAR
     for f in intent.filters:
         if isinstance(f, Years):
             start, end = f.start or start, f.end or end
