@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.intent import Dates, Intent, Named, Parties, Refusal, YearIn, Years, ordered
+from assistant.intent import Intent, Named, Parties, Refusal, YearIn, Years, ordered, other_side
 from assistant.kinds import Context
 
 STATE_ROWS = ("partners", "never", "threshold", "linked")
@@ -500,15 +500,8 @@ def flip_time(text: str, previous: Intent, context: Context) -> Intent | None:
     if not m or len(times) != 1:
         return None
     t, before = times[0], m["dir"] in ("before", "prior to")
-    if isinstance(t, Dates) and before and t.start and not t.before:
-        flipped = Dates(before=t.start, label=re.sub(r"^(after|since|from)\b", "before", t.label))
-    elif isinstance(t, Dates) and not before and t.before and not t.start:
-        flipped = Dates(start=t.before, label=re.sub(r"^(before|until)\b", "after", t.label))
-    elif isinstance(t, Years) and before and t.start and t.end is None:
-        flipped = Years(None, t.start - 1)
-    elif isinstance(t, Years) and not before and t.end and t.start is None:
-        flipped = Years(t.end + 1, None)
-    else:
+    flipped = other_side(t, before)
+    if flipped is None:
         return None
     return _said(previous.with_(filters=ordered([f for f in previous.filters if f is not t] + [flipped])),
                  "the same question for the time on the other side of that date")

@@ -6,6 +6,8 @@ so the interpretation a user reads and the SQL that runs cannot disagree.
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 import html
 from dataclasses import dataclass, field, replace
@@ -355,3 +357,16 @@ class Intent:
 
     def with_(self, **changes) -> Intent:
         return replace(self, **changes)
+
+
+def other_side(t, before: bool):
+    """The time on the other side of a date: 'before it' after 'since the invasion' (None where there is none)."""
+    if isinstance(t, Dates) and before and t.start and not t.before:
+        return Dates(before=t.start, label=re.sub(r"^(after|since|from)\b", "before", t.label))
+    if isinstance(t, Dates) and not before and t.before:
+        return Dates(start=t.before, label=re.sub(r"^(before|until|in|during|within)\b", "after", t.label))
+    if isinstance(t, Years) and before and t.start and t.end is None:
+        return Years(None, t.start - 1)
+    if isinstance(t, Years) and not before and t.end:
+        return Years(t.end + 1, None)
+    return None

@@ -39,6 +39,8 @@ class TimeFound:
 
 
 # (pattern, builder) in order: longer, more specific phrases first.
+MONTH_SHORT_YEAR = re.compile(rf"\b((?:since|from|after|before|in|until|till|by|during) (?:{MONTH_RE})) '?(1[4-9]|2[0-6])\b"
+                              r"(?! ?(?:%|per cent|percent|agreements?|deals?|states?|countries|parties|partners))")
 SHORT_YEAR = re.compile(r"\b(since|from|after|before|in|until|till|by) '?(1[4-9]|2[0-5])\b(?! ?(?:%|per cent|percent|agreements?|"
                         r"deals?|states?|countries|parties|partners|"  + MONTH_RE + r"))")
 RULES: list[tuple[re.Pattern, object]] = [
@@ -170,12 +172,22 @@ def find_time(text: str, invasion_phrases: list[str], before_invasion: list[str]
     def blank(span):
         found.text = found.text[: span[0]] + " " * (span[1] - span[0]) + found.text[span[1]:]
 
-    for phrases, start, before, label in periods:  # "in the brief's period"
+    for phrases, start, before, label in periods:  # "in the brief's period"; "after the brief's period"
         for p in sorted(phrases, key=len, reverse=True):
-            for m in list(re.finditer(rf"(?<![\w]){re.escape(p)}(?![\w])", found.text)):
-                found.filters.append(Dates(start=start, before=before, label=label))
+            for m in list(re.finditer(rf"(?:\b(?P<side>after|since|following|outside|beyond|before|prior to) )?"
+                                      rf"(?<![\w]){re.escape(p)}(?![\w])", found.text)):
+                side = m["side"]
+                name = re.sub(r"^(in|during|within|over) ", "", label)
+                if side in ("before", "prior to"):
+                    found.filters.append(Dates(before=start, label=f"before {name}"))
+                elif side and before:
+                    found.filters.append(Dates(start=before, label=f"after {name}"))
+                else:
+                    found.filters.append(Dates(start=start, before=before, label=label))
                 blank(m.span())
 
+    # "since oct 25", "in March '24": a month with a two-digit year
+    found.text = MONTH_SHORT_YEAR.sub(lambda m: f"{m[1]} 20{m[2]}", found.text)
     found.text = SHORT_YEAR.sub(lambda m: f"{m[1]} 20{m[2]}", found.text)  # "since '22", "in 24": the year
     _events(found, events, blank)
     _parts_of_year(found, blank)

@@ -18,7 +18,7 @@ from dataclasses import replace
 from sqlglot import exp
 
 from assistant.build_sql import filtered
-from assistant.intent import Intent, Parties, Refusal, join_words, lit
+from assistant.intent import Intent, Parties, Refusal, join_words, lit, other_side
 from assistant.kinds.frame import Context, Frame
 from assistant.wording import filter_words
 
@@ -26,6 +26,7 @@ KIND = "sides"
 EXAMPLES = ("How does Southern Europe compare with Eastern Europe in 2024?", "Nordic vs Baltic states since 2022",
             "How did the number of agreements signed in 2014-2018 compare with 2019-2023?")
 YEARS = re.compile(r"\b(?:19|20)\d\d\b")
+OTHER_SIDE = re.compile(r"\b(?:vs|versus|compared? (?:with|to)|against|and)\s+(?P<side>after|before|since) (?:it|that|then)\b")
 CUE = re.compile(r"\b(?:compare|compared|compares|comparison|versus|vs|against|side by side)\b")
 
 
@@ -33,13 +34,15 @@ def recognise(text: str, context: Context) -> Frame | None:
     if not CUE.search(text):
         return None
     found = context.scan(text)
-    if found.countries:
-        return None  # states side by side: a per-state breakdown (edits.compare)
     keys = list(dict.fromkeys(key for _pos, key, _noun in found.groups))
-    if len(keys) >= 2:
+    if len(keys) >= 2 and not found.countries:  # (states side by side: a per-state breakdown, edits.compare)
         return Frame(KIND, CUE.sub(" ", context.strip(text, ("group",))), {"groups": keys})
     if len(set(YEARS.findall(text))) >= 2 and context.previous is None:  # two periods named in one question
         return Frame(KIND, CUE.sub(" ", text), {"groups": []})
+    other = OTHER_SIDE.search(text)
+    if other:  # "in the brief's period vs after it", "since 2022 compared with before that"
+        rest = text[: other.start()] + " " + text[other.end():]
+        return Frame(KIND, CUE.sub(" ", rest), {"groups": [], "other_side": other["side"]})
     return None
 
 
@@ -49,6 +52,9 @@ def make(frame: Frame, base: Intent, context: Context) -> Intent | Refusal:
                       for k in frame.settings["groups"])
         return Intent(kind=KIND, filters=base.filters, sides=sides, notes=base.notes)
     times = tuple(f for f in base.filters if f.slot == "time")
+    side = frame.settings.get("other_side")
+    if side and len(times) == 1 and other_side(times[0], side == "before") is not None:
+        times += (other_side(times[0], side == "before"),)
     if len(times) < 2:
         return Refusal("clarify", "Which periods would you like side by side? Name each, e.g. 'compare 2014-2018 "
                        "with 2019-2023'.", "a comparison of periods without two periods",
