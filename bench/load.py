@@ -9,6 +9,7 @@ behind nginx: deploy/replicas.py) unless --url is given.
     .venv/bin/python bench/load.py profile                    # CPU per answer and per click, one user
     .venv/bin/python bench/load.py run --users 100            # 100 users, 30 s think time, 180 s
     .venv/bin/python bench/load.py find --replicas 2          # the largest N with p95 <= 1 s
+    .venv/bin/python bench/load.py memory --users 20          # RSS per replica and per session after 25 turns
     .venv/bin/python bench/load.py run --url http://host:8080 --users 50   # a server started elsewhere
 
 Reported: answers/s, Enter -> answer p50/p95/p99 at the client (the newest answer's text arrived),
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import random
@@ -39,17 +41,25 @@ from questions import LOAD  # noqa: E402
 from stclient import Session  # noqa: E402
 
 
-def expected_answers(plans: list[list[str]]) -> list[list[str]]:
-    """The Markdown each plan's answers should show: the engine's answer text, escaped as the page does."""
+@functools.cache
+def _expected(plan: tuple[str, ...]) -> list[str]:
     from assistant import ui
+
+    engine = _engine()
+    conversation = engine.conversation()
+    return [ui.safe(conversation.ask(q).answer) for q in plan]
+
+
+@functools.cache
+def _engine():
     from assistant.answer import Engine
 
-    engine = Engine.load()
-    out = []
-    for plan in plans:
-        conversation = engine.conversation()
-        out.append([ui.safe(conversation.ask(q).answer) for q in plan])
-    return out
+    return Engine.load()
+
+
+def expected_answers(plans: list[list[str]]) -> list[list[str]]:
+    """The Markdown each plan's answers should show: the engine's answer text, escaped as the page does."""
+    return [_expected(tuple(plan)) for plan in plans]
 
 
 def plans_for(users: int, turns: int) -> list[list[str]]:
@@ -71,13 +81,14 @@ class Stats:
 class Servers:
     """What answers: one streamlit process, replicas behind nginx, or a URL started elsewhere."""
 
-    def __init__(self, replicas_n: int, url: str | None, pids: list[int], config: list[str], log_dir: Path):
+    def __init__(self, replicas_n: int, url: str | None, pids: list[int], config: list[str], log_dir: Path,
+                 root: Path = ROOT):
         self.cluster = None
         if url:
             self.url, self.pids = url, pids
         else:
             self.cluster = replicas.Cluster(replicas_n, log_dir=log_dir, extra_args=config,
-                                            balancer=replicas_n > 1)
+                                            balancer=replicas_n > 1, root=root)
             self.cluster.start()
             self.url, self.pids = self.cluster.url, self.cluster.pids
             asyncio.run(self._first_answer())
@@ -90,6 +101,9 @@ class Servers:
 
     def cpu_s(self) -> float:
         return sum(cpu_seconds(p) for p in self.pids)
+
+    def balancer_cpu_s(self) -> float:
+        return sum(cpu_seconds(p) for p in self.cluster.nginx_pids()) if self.cluster else 0.0
 
     def rss_kib(self) -> list[int]:
         return [proc_status(p).get("VmRSS", 0) for p in self.pids]
@@ -139,12 +153,13 @@ async def _run(servers: Servers, users: int, think_s: float, duration_s: float, 
              for u in range(users)]
     await asyncio.sleep(warmup_s)  # users arrive spread over the first think time; measure after
     stats.measuring = True
-    cpu0, client0, answered0 = servers.cpu_s(), cpu_seconds(), stats.answered
+    cpu0, client0, answered0, lb0 = servers.cpu_s(), cpu_seconds(), stats.answered, servers.balancer_cpu_s()
     t0 = time.monotonic()
     load0 = os.getloadavg()[0]
     await asyncio.sleep(max(0.0, stop_at - time.monotonic()))
     wall = time.monotonic() - t0
     cpu, client, answered = servers.cpu_s() - cpu0, cpu_seconds() - client0, stats.answered - answered0
+    balancer = servers.balancer_cpu_s() - lb0
     rss = servers.rss_kib()
     await asyncio.wait(tasks, timeout=120)  # answers in flight finish; then the sessions close
     for t in tasks:
@@ -159,6 +174,7 @@ async def _run(servers: Servers, users: int, think_s: float, duration_s: float, 
         "server_cpu_ms_per_answer": round(cpu * 1000 / answered, 1) if answered else None,
         "server_cpu_cores": round(cpu / wall, 2) if wall else 0.0,
         "client_cpu_cores": round(client / wall, 2) if wall else 0.0,
+        "nginx_cpu_cores": round(balancer / wall, 3) if wall else 0.0,
         "server_rss_mib": [round(mib(r)) for r in rss],
         "median_turn": statistics.median(stats.turn_of) if stats.turn_of else 0,
         "loadavg_1m_at_start": round(load0, 2),
@@ -235,9 +251,38 @@ async def _profile(servers: Servers, turns: int, clicks: int, settle_s: float) -
     }
 
 
+async def _memory(servers: Servers, sessions: int, turns: int) -> dict:
+    """RSS of each replica before and after `sessions` open conversations of `turns` questions each."""
+    await asyncio.sleep(1)
+    before = servers.rss_kib()
+    plans = plans_for(sessions, turns)
+    wants = expected_answers(plans)
+    opened, wrong = [], 0
+    for _ in range(sessions):
+        s = Session(servers.url)
+        await s.connect()
+        opened.append(s)
+    for batch in range(0, sessions, 4):  # four at a time: this measures memory, not speed
+        async def converse(s: Session, plan: list[str], want: list[str]) -> int:
+            bad = 0
+            for q, w in zip(plan, want, strict=True):
+                newest = (await s.ask(q)).newest_answer()
+                bad += newest is None or newest[0] != w
+            return bad
+        wrong += sum(await asyncio.gather(*(converse(opened[i], plans[i % len(plans)], wants[i % len(plans)])
+                                            for i in range(batch, min(batch + 4, sessions)))))
+    await asyncio.sleep(2)
+    after = servers.rss_kib()
+    for s in opened:
+        await s.close()
+    return {"sessions": sessions, "turns": turns, "wrong": wrong,
+            "rss_before_mib": [round(mib(r)) for r in before], "rss_after_mib": [round(mib(r)) for r in after],
+            "per_session_mib": round(mib(sum(after) - sum(before)) / sessions, 2)}
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("mode", choices=["profile", "run", "find"])
+    p.add_argument("mode", choices=["profile", "run", "find", "memory"])
     p.add_argument("--users", type=int, default=20)
     p.add_argument("--think", type=float, default=30.0, help="seconds between a user's questions (±50 %%)")
     p.add_argument("--duration", type=float, default=180.0, help="seconds measured, after the warm-up")
@@ -252,13 +297,17 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--start", type=int, default=50, help="find: the first N tried")
     p.add_argument("--clicks", type=int, default=3, help="profile: clicks of each kind")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--root", type=Path, default=ROOT, help="serve the app from another checkout of the project "
+                   "(e.g. `git archive <commit> | tar -x -C DIR`: the code before a change)")
     p.add_argument("--logs", type=Path, default=ROOT / "bench" / "out")
     a = p.parse_args(argv)
     a.logs.mkdir(parents=True, exist_ok=True)
-    servers = Servers(a.replicas, a.url, a.pid, a.config, a.logs)
+    servers = Servers(a.replicas, a.url, a.pid, a.config, a.logs, a.root.resolve())
     try:
         if a.mode == "profile":
             out = asyncio.run(_profile(servers, a.turns, a.clicks, settle_s=0.5))
+        elif a.mode == "memory":
+            out = asyncio.run(_memory(servers, a.users, a.turns))
         else:
             kw = dict(think_s=a.think, duration_s=a.duration, warmup_s=a.think if a.warmup is None else a.warmup,
                       turns=a.turns, seed=a.seed)

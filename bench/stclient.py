@@ -27,11 +27,16 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 
 
-def _page_cookies(url: str, timeout: float) -> str:
-    """GET the page; the cookies it sets, as a Cookie header value."""
-    with urllib.request.urlopen(url.rstrip("/") + "/", timeout=timeout) as r:
+def _page_cookies(url: str, timeout: float, cookie: str = "") -> str:
+    """GET the page with the cookies the browser holds; those and any it sets, as a Cookie header value."""
+    request = urllib.request.Request(url.rstrip("/") + "/", headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=timeout) as r:
         r.read()
-        return "; ".join(c.split(";", 1)[0] for c in r.headers.get_all("Set-Cookie") or [])
+        jar = dict(c.split("=", 1) for c in cookie.split("; ") if "=" in c)
+        for c in r.headers.get_all("Set-Cookie") or []:
+            name, _, value = c.split(";", 1)[0].partition("=")
+            jar[name] = value
+        return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
 class ProtocolError(Exception):
@@ -75,7 +80,7 @@ class Run:
 class Session:
     """One browser tab's worth of protocol: connect, run the page, ask questions, click nothing."""
 
-    def __init__(self, base_url: str, timeout: float = 120.0, origin: str | None = None):
+    def __init__(self, base_url: str, timeout: float = 120.0, origin: str | None = None, cookie: str = ""):
         self.url = base_url.rstrip("/").replace("http://", "ws://").replace("https://", "wss://") + "/_stcore/stream"
         self.page_url = base_url
         self.timeout = timeout
@@ -85,6 +90,7 @@ class Session:
         self.chat_input_id = ""
         self.cache: dict[str, ForwardMsg] = {}  # hash -> message, what the browser keeps
         self.session_id = ""
+        self.cookie = cookie  # what the browser holds for this site (a balancer's affinity cookie)
         self.fragment_of: dict[str, str] = {}  # widget id -> the fragment that drew it ("" for none)
         self.text_inputs: dict[str, str] = {}  # text input id -> the value typed, sent on every rerun
 
@@ -97,11 +103,11 @@ class Session:
 
     async def connect(self) -> Run:
         """Load the page (as the browser does: a balancer may set its affinity cookie here), open the socket."""
-        cookie = await asyncio.to_thread(_page_cookies, self.page_url, self.timeout)
+        self.cookie = await asyncio.to_thread(_page_cookies, self.page_url, self.timeout, self.cookie)
         self.ws = await websockets.connect(
             self.url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout,
             ping_interval=None, compression=None, origin=self.origin,
-            additional_headers={"Cookie": cookie} if cookie else None)
+            additional_headers={"Cookie": self.cookie} if self.cookie else None)
         return await self.rerun()
 
     async def close(self) -> None:
