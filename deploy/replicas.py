@@ -59,8 +59,8 @@ def open_connections(port: int) -> int:
 
 
 class Replica:
-    def __init__(self, port: int, log: Path, extra_args: list[str]):
-        self.port, self.log_path, self.extra_args = port, log, extra_args
+    def __init__(self, port: int, log: Path, extra_args: list[str], root: Path = ROOT):
+        self.port, self.log_path, self.extra_args, self.root = port, log, extra_args, root
         self.url = f"http://127.0.0.1:{port}"
         self.proc: subprocess.Popen | None = None
         self.started = 0.0
@@ -72,7 +72,9 @@ class Replica:
             [sys.executable, "-m", "streamlit", "run", "assistant/app.py", "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port),
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *self.extra_args],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            cwd=self.root, stdout=log, stderr=subprocess.STDOUT,
+            # Another checkout (bench: the code before a change) imports its own `assistant`, not this one.
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **({"PYTHONPATH": str(self.root)} if self.root != ROOT else {})})
         log.close()
 
     def wait_healthy(self, timeout: float = 90) -> float:
@@ -100,13 +102,13 @@ class Cluster:
     """N replicas, and nginx in front of them when `balancer` (always for N > 1)."""
 
     def __init__(self, n: int = 2, port: int | None = None, log_dir: Path | None = None,
-                 extra_args: list[str] | None = None, balancer: bool = True):
+                 extra_args: list[str] | None = None, balancer: bool = True, root: Path = ROOT):
         self.dir = Path(tempfile.mkdtemp(prefix="dpa-replicas-"))
         self.log_dir = log_dir or self.dir
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.balancer = balancer or n > 1
         self.port = port or free_port()
-        self.replicas = [Replica(free_port(), self.log_dir / f"replica-{i}.log", extra_args or [])
+        self.replicas = [Replica(free_port(), self.log_dir / f"replica-{i}.log", extra_args or [], root)
                          for i in range(n)]
         self.nginx: subprocess.Popen | None = None
         self.first_answer_s: float | None = None
