@@ -183,7 +183,8 @@ def render_brief(i: int, a: Answer) -> None:
 
 @st.fragment
 def turn(i: int, last: bool) -> None:
-    """One recent answer. A fragment: a click inside it (pin, copy, a chip) reruns only this answer."""
+    """One recent answer. A fragment: a click inside it that asks nothing (pin) reruns only this answer;
+    a chip or a reading asks, and the whole page runs (tests/test_protocol.py)."""
     if st.session_state.get("pending"):  # a chip or a reading clicked here asks a question: the whole page runs
         st.rerun()
     turns: list[Answer] = st.session_state.turns
@@ -194,7 +195,7 @@ def turn(i: int, last: bool) -> None:
 
 @st.fragment
 def older(upto: int) -> None:
-    """The turns before the last FULL_TURNS, folded to their text, in one fragment: unfolding one reruns only these."""
+    """The turns before the last FULL_TURNS, folded to their text, in one fragment: unfolding one reruns these."""
     if st.session_state.get("pending"):
         st.rerun()
     turns: list[Answer] = st.session_state.turns

@@ -104,7 +104,7 @@ class Cluster:
     def __init__(self, n: int = 2, port: int | None = None, log_dir: Path | None = None,
                  extra_args: list[str] | None = None, balancer: bool = True, root: Path = ROOT):
         self.dir = Path(tempfile.mkdtemp(prefix="dpa-replicas-"))
-        self.log_dir = log_dir or self.dir
+        self.log_dir = (log_dir or self.dir).resolve()  # nginx reads relative paths against its prefix
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.balancer = balancer or n > 1
         self.port = port or free_port()

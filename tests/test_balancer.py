@@ -88,6 +88,38 @@ def test_each_browser_stays_on_one_replica_and_both_replicas_serve(cluster):
     asyncio.run(visit())
 
 
+def test_a_restart_drains_the_replica_first(cluster):
+    """While replica 0 drains (a conversation still open on it), new browsers go to replica 1; then it restarts."""
+
+    async def scenario() -> None:
+        import threading
+
+        staying: list[Session] = []
+        while _serving(cluster)[0] == 0 and len(staying) < 20:  # a conversation open on replica 0
+            s = Session(cluster.url)
+            await s.connect()
+            staying.append(s)
+            await asyncio.sleep(0.2)
+        restart = threading.Thread(target=cluster.restart, args=(0,), kwargs={"drain_s": 6})
+        restart.start()
+        await asyncio.sleep(1.5)  # nginx has reloaded with replica 0 marked down; it waits for its sessions
+        before = _serving(cluster)
+        newcomers = [Session(cluster.url) for _ in range(4)]
+        for s in newcomers:
+            await s.connect()
+        await asyncio.sleep(0.3)
+        after = _serving(cluster)
+        assert after[0] == before[0] and after[1] >= before[1] + 4, (before, after)
+        for s in staying + newcomers:
+            await s.close()  # the drain ends when replica 0's last conversation closes
+        await asyncio.to_thread(restart.join, 120)
+        assert replicas.healthy(cluster.replicas[0].url)
+        async with Session(cluster.url) as s:  # the balancer serves after the restart
+            assert (await s.ask(CONVERSATION[0])).newest_answer()
+
+    asyncio.run(scenario())
+
+
 def test_health_check_passes_through_the_balancer(cluster):
     assert replicas.healthy(cluster.url)
 
