@@ -145,7 +145,15 @@ class Cluster:
         return path
 
     def start(self) -> None:
+        """Start the replicas, wait until each is healthy, then nginx in front; on failure stop what started."""
         self.started = time.perf_counter()
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> None:
         for r in self.replicas:
             r.start()
         for r in self.replicas:
