@@ -6,6 +6,8 @@ Start it with `streamlit run assistant/app.py` (scripts/start.sh).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from assistant import memo, suites, ui
@@ -36,12 +38,28 @@ def _chip_chosen(key: str) -> None:
     st.session_state[key] = None  # the chips are actions, not a selection
 
 
-def _turn_parts(i: int, a: Answer, names) -> tuple[memo.Memo, object]:
-    """A turn's memo and table, built once: every rerun redraws the whole conversation."""
+@dataclass(frozen=True)
+class Shown:
+    """What an answer shows beyond its text, built once: every question redraws the conversation."""
+
+    memo: memo.Memo
+    table: object | None  # pyarrow.Table for st.dataframe
+    chart: dict | None  # the chart with its datasets already in Arrow
+    copy_html: str | None
+
+
+def _shown(i: int, a: Answer) -> Shown:
     parts = st.session_state.setdefault("parts", {})
     if i not in parts:
-        parts[i] = (memo.from_answer(a, names, len(ui.engine().db.dataset.agreements),
-                                    period=ui.engine().db.dataset.period), ui.frame(a.columns, a.rows, names))
+        engine = ui.engine()
+        names = engine.vocab.names
+        m = memo.from_answer(a, names, len(engine.db.dataset.agreements), period=engine.db.dataset.period)
+        parts[i] = Shown(
+            memo=m,
+            table=ui.arrow(ui.frame(a.columns, a.rows, names)) if a.rows else None,
+            chart=ui.chart_for_display(a.chart) if a.chart else None,
+            copy_html=memo.copy_button_html(m) if a.rows else None,
+        )
     return parts[i]
 
 
@@ -103,7 +121,6 @@ def _changed(a: Answer) -> None:
 
 
 def render_answer(i: int, a: Answer, last: bool) -> None:
-    names = ui.engine().vocab.names
     if a.status == "clarify":
         st.markdown(ui.safe(a.answer))
         _changed(a)
@@ -131,16 +148,16 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
         if a.sql:
             st.code(a.sql, language="sql", wrap_lines=True)
         st.caption(f"{a.row_count} row(s) · answered in {a.elapsed_ms:.0f} ms")
-    if a.chart:
-        st.vega_lite_chart(a.chart, width="stretch")
+    shown = _shown(i, a)
+    if shown.chart:
+        st.vega_lite_chart(shown.chart, width="stretch")
     if a.rows:
-        m, df = _turn_parts(i, a, names)
-        ui.table(df, key=f"table-{i}")
+        ui.table(shown.table, key=f"table-{i}")
         if a.row_count > len(a.rows):
             st.caption(f"Showing {len(a.rows)} of {a.row_count} rows.")
-        ui.download_row(m, key=f"dl-{i}", chart=a.chart)
+        ui.download_row(shown.memo, key=f"dl-{i}", chart=a.chart, copy_html=shown.copy_html)
     elif a.chart:
-        ui.download_row(memo.from_answer(a, names, period=ui.engine().db.dataset.period), key=f"dl-{i}", chart=a.chart, copy=False)
+        ui.download_row(shown.memo, key=f"dl-{i}", chart=a.chart, copy=False)
 
     where = st.session_state.pinned.get(i)
     if where and where.startswith("error:"):
@@ -178,6 +195,37 @@ def render_brief(i: int, a: Answer) -> None:
                   icon=":material/unfold_more:", type="tertiary")
 
 
+@st.fragment
+def turn(i: int, last: bool) -> None:
+    """One recent answer. A fragment: a click inside it that asks nothing (pin) reruns only this answer;
+    a chip or a reading asks, and the whole page runs (tests/test_protocol.py)."""
+    if st.session_state.get("pending"):  # a chip or a reading clicked here asks a question: the whole page runs
+        st.rerun()
+    turns: list[Answer] = st.session_state.turns
+    if i < len(turns):  # else the conversation was cleared since the page was drawn
+        with ui.friendly():
+            render_answer(i, turns[i], last=last)
+
+
+@st.fragment
+def older(upto: int) -> None:
+    """The turns before the last FULL_TURNS, folded to their text, in one fragment: unfolding one reruns these."""
+    if st.session_state.get("pending"):
+        st.rerun()
+    turns: list[Answer] = st.session_state.turns
+    parts = st.session_state.get("parts", {})
+    for i, a in enumerate(turns[:upto]):
+        with st.chat_message("user"):
+            st.markdown(ui.safe(a.question))
+        with st.chat_message("assistant"):
+            with ui.friendly():
+                if i in st.session_state.opened:
+                    render_answer(i, a, last=False)
+                else:
+                    parts.pop(i, None)  # a folded answer keeps only its Answer: memory stays bounded
+                    render_brief(i, a)
+
+
 def main() -> None:
     engine = ui.engine()
     _state()
@@ -193,19 +241,19 @@ def main() -> None:
         first_screen(n)
         return
     st.caption(f"{n} defence agreements · EU-27, United Kingdom, Ukraine · {engine.db.dataset.period}")
-    for i, a in enumerate(turns):
+    folded = max(0, len(turns) - FULL_TURNS)
+    if folded:
+        older(folded)
+    for i in range(folded, len(turns)):
         with st.chat_message("user"):
-            st.markdown(ui.safe(a.question))
+            st.markdown(ui.safe(turns[i].question))
         with st.chat_message("assistant"):
-            with ui.friendly():
-                if i < len(turns) - FULL_TURNS and i not in st.session_state.opened:
-                    render_brief(i, a)
-                else:
-                    render_answer(i, a, last=(i == len(turns) - 1 and not question))
+            turn(i, last=(i == len(turns) - 1 and not question))
     if question:
         with st.chat_message("user"):
             st.markdown(ui.safe(question))
         with st.chat_message("assistant"):
+            answer = None
             with ui.friendly():
                 with st.spinner("Looking it up…"):
                     answer = st.session_state.conversation.ask(question)
@@ -213,7 +261,8 @@ def main() -> None:
                     answer.changed.insert(0, f"read only the first {MAX_QUESTION} characters of your question "
                                              f"(it had {len(asked)})")
                 turns.append(answer)
-                render_answer(len(turns) - 1, answer, last=True)
+            if answer is not None:
+                turn(len(turns) - 1, last=True)
         ui.scroll_to_last_question(len(turns))  # the answer's first line in view, not the end of its table
 
 

@@ -4,6 +4,7 @@ safe text, and the cited-rows table with its copy and download buttons. Display 
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -13,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
+from streamlit import dataframe_util
 
 from assistant import memo
 from assistant.answer import Engine
@@ -49,6 +52,10 @@ def _engine() -> Engine:
     # One answer now pays the one-off costs (chart library import, first SQL validation) at start-up,
     # not on the first question someone asks.
     engine.answer(engine.vocab.suggestions["starter"][0])
+    # The engine keeps ~145 000 objects alive for the life of the process. Moving them (and Streamlit's
+    # own) out of the collector's reach means a full collection walks only what sessions create since.
+    gc.collect()
+    gc.freeze()
     return engine
 
 
@@ -113,7 +120,26 @@ def frame(columns: Sequence[str], rows: Sequence[Sequence[Any]], names: Mapping[
     return pd.DataFrame(data)
 
 
-def column_config(df: pd.DataFrame) -> dict:
+def arrow(df: pd.DataFrame) -> pa.Table:
+    """The table as Arrow, converted once: st.dataframe sends an Arrow table as it is, a DataFrame it converts
+    on every rerun (a long conversation redraws its tables on every question)."""
+    return pa.Table.from_pandas(df, preserve_index=False)
+
+
+def chart_for_display(spec: dict) -> dict:
+    """The chart with its datasets already in Arrow, as st.vega_lite_chart would convert them on every rerun."""
+    if not isinstance(spec.get("datasets"), dict):
+        return spec
+    return {**spec, "datasets": {name: values if isinstance(values, bytes) else
+                                 dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(values))
+                                 for name, values in spec["datasets"].items()}}
+
+
+def _columns(df: pd.DataFrame | pa.Table) -> list[str]:
+    return list(df.column_names if isinstance(df, pa.Table) else df.columns)
+
+
+def column_config(df: pd.DataFrame | pa.Table) -> dict:
     tc = st.column_config.TextColumn
     config: dict[str, Any] = {
         "Title": tc("Title", width="medium"),  # wraps onto three lines, leaving room for the whole Source
@@ -125,42 +151,50 @@ def column_config(df: pd.DataFrame) -> dict:
         "Source": st.column_config.LinkColumn("Source", width="large", help="Opens the source in a new tab"),
         "Per cent": st.column_config.NumberColumn("Per cent", format="%.1f%%"),
     }
-    return {k: v for k, v in config.items() if k in df.columns}
+    columns = _columns(df)
+    return {k: v for k, v in config.items() if k in columns}
 
 
 WRAPPED_ROW = 72  # px: above 4rem Streamlit's grid wraps long cells (three lines of a title) instead of cutting them
 
 
-def table(df: pd.DataFrame, key: str | None = None, max_height: int = 390) -> None:
-    row = WRAPPED_ROW if "Title" in df.columns or "Source" in df.columns else 35
+def table(df: pd.DataFrame | pa.Table, key: str | None = None, max_height: int = 390) -> None:
+    columns = _columns(df)
+    row = WRAPPED_ROW if "Title" in columns or "Source" in columns else 35
     height = min(38 + row * len(df), max_height)
     # A few short columns (counts per year, per state) read better narrow than stretched across the page.
-    width = "stretch" if len(df.columns) > 3 or "Title" in df.columns else min(220 * len(df.columns), 720)
+    width = "stretch" if len(columns) > 3 or "Title" in columns else min(220 * len(columns), 720)
     # On screen the source link sits next to what it proves; the downloads keep the memo's order.
-    order = [c for c in ("Title", "Date", "Parties", "Source") if c in df.columns]
-    order += [c for c in df.columns if c not in order]
+    order = [c for c in ("Title", "Date", "Parties", "Source") if c in columns]
+    order += [c for c in columns if c not in order]
     st.dataframe(
         df, column_config=column_config(df), column_order=order, hide_index=True, width=width, height=height,
         row_height=row if row != 35 else None, key=key,
     )
 
 
-def download_row(m: memo.Memo, key: str, chart: dict | None = None, copy: bool = True) -> None:
-    """The memo actions: copy (HTML + tab-separated), Markdown, CSV, Excel and, with a chart, PNG."""
+def download_row(m: memo.Memo, key: str, chart: dict | None = None, copy: bool = True,
+                 copy_html: str | None = None) -> None:
+    """The memo actions: copy (HTML + tab-separated), Markdown, CSV, Excel and, with a chart, PNG.
+
+    Every file is built only when its button is clicked; `copy_html` is the copy button built once
+    (memo.copy_button_html), so redrawing an answer builds nothing.
+    """
     stem = memo.file_stem(m.question)
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         if copy:
-            st.iframe(memo.copy_button_html(m), width=132, height=40, alt="Copy the cited rows for Word or Outlook")
+            st.iframe(copy_html or memo.copy_button_html(m), width=132, height=40,
+                      alt="Copy the cited rows for Word or Outlook")
         downloads = [
-            ("Markdown", memo.to_markdown(m), "md", "text/markdown", ":material/description:"),
-            ("CSV", memo.to_csv(m), "csv", "text/csv", ":material/table_view:"),
+            ("Markdown", lambda m=m: memo.to_markdown(m), "md", "text/markdown", ":material/description:"),
+            ("CSV", lambda m=m: memo.to_csv(m), "csv", "text/csv", ":material/table_view:"),
             ("Excel", lambda m=m: memo.to_excel(m), "xlsx",
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/grid_on:"),
         ]
         if chart:
             downloads.append(("Chart PNG", lambda spec=chart: memo.chart_png(spec), "png", "image/png",
                               ":material/image:"))
-        for label, data, ext, mime, icon in downloads:  # Excel and PNG are built only when clicked
+        for label, data, ext, mime, icon in downloads:
             st.download_button(label, data, f"{stem}.{ext}", mime, key=f"{key}-{ext}", icon=icon, on_click="ignore")
 
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Python packages, Debian Chromium for the browser test) and run them.
+# Install everything the tests need (Python packages, Debian Chromium for the browser test, Debian nginx for
+# the balancer test) and run them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -8,6 +9,10 @@ cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1; then
   (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) \
     || echo "warning: could not install Debian chromium; the browser test will fail" >&2
+fi
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  (apt-get update -qq && apt-get install -y -qq nginx >/dev/null) \
+    || echo "warning: could not install Debian nginx; the balancer test will fail" >&2
 fi
 # pytest exits 5 when it collects no tests: that is a failure here too.
 .venv/bin/python -m pytest "$@"

@@ -334,6 +334,14 @@ def test_built_in_checks_are_read_and_downloaded_by_their_name(tmp_path, monkeyp
     assert at.dataframe[0].value.columns[0] == "question"
 
 
+def _leaves(node) -> list:
+    """The elements inside a block, in page order, through the containers (a fragment is one) they sit in."""
+    out = []
+    for child in getattr(node, "children", {}).values():
+        out += _leaves(child) if getattr(child, "children", None) else [child]
+    return out
+
+
 @pytest.mark.parametrize(("question", "said"), [
     ("How many agreements did Swedn sign?", "I read “Swedn” as Sweden."),
     ("How many agreements did Frnace sign in 2024?", "I read “Frnace” as France."),
@@ -342,7 +350,7 @@ def test_built_in_checks_are_read_and_downloaded_by_their_name(tmp_path, monkeyp
 def test_what_the_reading_changed_is_said_just_under_the_first_line(app, question, said):
     ask(app, question)
     message = app.chat_message[-1]
-    first, second = list(message.children.values())[:2]  # the answer's first line, then what was changed
+    first, second = _leaves(message)[:2]  # the answer's first line, then what was changed (inside its fragment)
     assert (first.type, second.type) == ("markdown", "caption")
     assert said in plain(second.value), plain(second.value)
 
