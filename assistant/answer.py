@@ -76,6 +76,9 @@ def _json_value(v: Any) -> Any:
     return v
 
 
+CHECKED_MAX = 2000  # offered questions whose answers an engine remembers (then it starts afresh)
+
+
 class Engine:
     """Everything an answer needs, loaded once per process: the database, the words, the parser."""
 
@@ -87,6 +90,7 @@ class Engine:
         self.vocab = Vocabulary(db.dataset)
         self._as_of: dict[dt.date, Engine] = {}
         self._as_of_lock = threading.Lock()
+        self._checked: dict[str, tuple[str, int]] = {}  # offered questions -> (status, rows): see _status_of
 
     @classmethod
     def load(cls, data_dir=None, strict: bool = False, until: dt.date | None = None) -> Engine:
@@ -166,15 +170,22 @@ class Engine:
             return self._finish(a, start, timings), None
 
     def _status_of(self, question: str) -> tuple[str, int]:
-        a, _ = self.answer(question, broaden=False, explain=False)
-        return a.status, a.row_count
+        """Whether a question offered to the user has an answer (status, rows), remembered per engine: its data
+        never changes, and the same few suggestions are checked again and again."""
+        known = self._checked.get(question)
+        if known is None:
+            a, _ = self.answer(question, broaden=False, explain=False)
+            if len(self._checked) >= CHECKED_MAX:
+                self._checked.clear()
+            known = self._checked[question] = (a.status, a.row_count)
+        return known
 
     def broader(self, intent: Intent, limit: int = 3) -> list[str]:
         """Questions that drop one condition of an empty answer, each checked to have an answer with rows."""
         found = []
         for question in broader_questions(self.vocab, intent):
-            a, _ = self.answer(question, broaden=False)
-            if a.status == "ok" and a.row_count and question not in found:
+            status, rows = self._status_of(question)
+            if status == "ok" and rows and question not in found:
                 found.append(question)
             if len(found) == limit:
                 break
