@@ -60,6 +60,10 @@ def _dimensions(f, countries, groups) -> list[str]:
             of_a_place = pos + 1 < len(f.words) and f.words[pos + 1] in ("of", "in", "from")
             if of_a_place or not (near or who or per):
                 continue
+        if d == "topic" and f.topics and 0 < pos < len(f.words) and f.words[pos] == "topic" and \
+                f.words[pos - 1] not in ("per", "by", "each", "every", "across", "which", "what", "the", "a", "an",
+                                         "one", "any", "this", "that", "same", "its", "their", "main"):
+            continue  # "have a ukraine_support topic": the topic just named, not a breakdown by topic
         if d not in dims:
             dims.append(d)
     if f.has("each") and not dims and (len(countries) > 1 or groups or not countries):
