@@ -540,8 +540,7 @@ def _follow_up(prev: Intent, mode, kind, filters, focus, dims, n, metric, count_
         if kind in ("list", "breakdown") and dims in ([], ["country"]) and prev.kind in COUNTRY_ROW_KINDS \
                 and not restrict:  # "Who are they?"
             return replace(prev, count_rows=False, notes=tuple(notes))
-    if kind == "rank" and n is None and prev.kind != "rank" and not re.search(r"\b(rank|ranked|ranking|sort|sorted|order)\b",
-                                                                               text):
+    if kind == "rank" and n is None and prev.kind != "rank" and not RANK_ALL & set(re.findall(r"\w+", text)):
         n = 1  # "and who has the fewest?": one state (ties shown), as in a question of its own
     merged, share, new_focus, earlier = _merge(prev, filters, mode, kind, with_partner, text)
     if kind is not None and kind == prev.kind and not dims:  # "show the top 10": the same ranking, longer

@@ -249,8 +249,7 @@ class Parser:
             lowered = lowered[: order.start()] + " " + lowered[order.end():]
         mode, lowered = self._follow_cue(lowered, previous)
         folded = self.v.fold(lowered) if lowered.strip() else ""
-        time = find_time(folded, self.v.phrases["invasion"], self.v.phrases["before_invasion"], self.v.events,
-                         self.v.periods)
+        time = self._find_time(folded)
         since = re.search(r"\b(since then|after that|since that date)\b", time.text)
         if since and previous is not None and len(previous.cited) == 1:
             day = self.v.signed[previous.cited[0]]
@@ -359,11 +358,15 @@ class Parser:
                 self._context.append(" ".join(before.split()).strip(" .:;-–"))
         return cut
 
+    def _find_time(self, folded: str):
+        """The dates and periods a (folded) text names, read with this vocabulary's events and periods."""
+        return find_time(folded, self.v.phrases["invasion"], self.v.phrases["before_invasion"], self.v.events,
+                         self.v.periods)
+
     def _time_said(self, text: str, preposition: str) -> str:
         """The words of a date or period in a piece of text ('since the full-scale invasion'), or ''."""
         folded = self.v.fold(text)
-        time = find_time(folded, self.v.phrases["invasion"], self.v.phrases["before_invasion"], self.v.events,
-                         self.v.periods)
+        time = self._find_time(folded)
         changed = [i for i, (a, b) in enumerate(zip(folded, time.text)) if a != b]
         if not time.filters or not changed or time.clarify or time.outside:
             return ""

@@ -59,14 +59,24 @@ def _read(name: str, language: str = LANGUAGE) -> dict:
         return yaml.safe_load(f)
 
 
-def _is_name(word: str, dataset) -> bool:
+def _capitalised(texts) -> dict[str, bool]:
+    """Each word of the texts (lower case) -> whether every time it is written, it starts with a capital."""
+    seen: dict[str, bool] = {}
+    for text in texts:
+        for word in tokens(text):
+            key = word.lower()
+            seen[key] = seen.get(key, True) and word[0].isupper()
+    return seen
+
+
+def _is_name(word: str, in_summaries: dict[str, bool], in_titles: dict[str, bool]) -> bool:
+    """A title word that names something (Aachen, CV90, IRIS-T): written with a capital wherever the summaries
+    use it (in the titles, where the summaries never do), or with a digit or hyphen."""
     if re.search(r"[\d-]", word):
         return True
-    pattern = re.compile(r"(?i)(?<![\w-])" + re.escape(word) + r"(?![\w-])")
-    said = [m[0] for a in dataset.agreements for m in pattern.finditer(a.summary)]
-    if said:
-        return all(w[0].isupper() for w in said)
-    return all(m[0][0].isupper() for a in dataset.agreements for m in pattern.finditer(a.title))
+    if word in in_summaries:
+        return in_summaries[word]
+    return in_titles.get(word, True)
 
 
 class Vocabulary:
@@ -148,7 +158,9 @@ class Vocabulary:
         words = {w for a in dataset.agreements for w in tokens(a.title.lower()) if len(w) >= 3 and w not in known}
         # ... but only names ("aachen", "iris-t", "cv90"), not common words that happen to stand in a title
         # ("drones", "radar"): a name is written with a capital wherever the summaries use it, or has a digit or hyphen.
-        self.title_words = {w for w in words if _is_name(w, dataset)}
+        in_summaries = _capitalised(a.summary for a in dataset.agreements)
+        in_titles = _capitalised(a.title for a in dataset.agreements)
+        self.title_words = {w for w in words if _is_name(w, in_summaries, in_titles)}
         self.common_title_words = words - self.title_words
         self.summary_words = {w for a in dataset.agreements for w in tokens(a.summary.lower())
                               if len(w) >= 4 and w not in known}
