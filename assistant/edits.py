@@ -17,10 +17,11 @@ assemble.py; they move here one by one.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import replace
 
-from assistant.intent import Intent, Named, Parties, Refusal, YearIn, Years, ordered, other_side
+from assistant.intent import Dates, Intent, Named, Parties, Refusal, YearIn, Years, ordered, other_side
 from assistant.kinds import Context
 
 STATE_ROWS = ("partners", "never", "threshold", "linked")
@@ -139,8 +140,8 @@ def compare(text: str, previous: Intent | None, context: Context) -> Intent | Re
                             dims=("country",), filters=filters, restrict=tuple(sorted(new)), n=len(new) if partners else None,
                             restrict_label=context.v.name_list(new)),
                      f"each state's own figure side by side: {context.v.name_list(new)}")
-    if previous is None:
-        return None
+    if previous is None or PERIOD_SIDE.search(text):
+        return None  # ("Ireland in the brief's period vs after it": two periods side by side, the sides kind)
     if not new and THE_TWO.search(text):
         return _compare_the_two(text, previous, context)
     if not new:
@@ -172,6 +173,7 @@ def compare(text: str, previous: Intent | None, context: Context) -> Intent | Re
     return _said(intent, f"each state's own figure side by side: {context.v.name_list(states)}")
 
 
+PERIOD_SIDE = re.compile(r"\b(?:vs|versus|compared? (?:with|to)|against)\s+(?:after|before|since) (?:it|that|then)\b")
 THE_TWO = re.compile(r"\b(?:the two|both|the pair|them both|both of them|the 2|those two|these two)\b")
 
 
@@ -497,17 +499,63 @@ def flip_time(text: str, previous: Intent, context: Context) -> Intent | None:
     """'And before it?' after 'since the full-scale invasion': the same question for the time on the other side."""
     m = FLIP.match(text.strip())
     times = [f for f in previous.filters if f.slot == "time"]
-    if not m or len(times) != 1:
+    if not m or not times:
         return None
+    if len(times) != 1:
+        return Refusal("clarify", f"{m['dir'].capitalize()} which date? Name it, e.g. '{m['dir']} 2022'.",
+                       f"'{m['dir']} it' after a question with more than one time condition",
+                       (f"Same question {m['dir']} 2022",))
     t, before = times[0], m["dir"] in ("before", "prior to")
     flipped = other_side(t, before)
-    if flipped is None:
-        return None
+    if flipped is None:  # "and after it?" after "since 2022": there is no after; never the same answer again
+        return Refusal("clarify", f"{m['dir'].capitalize()} which date? The last question covered agreements "
+                       f"{t.words()}; name the date, e.g. '{m['dir']} 2022'.",
+                       f"'{m['dir']} it' with no date on that side of the last question's time",
+                       (f"Same question {m['dir']} 2022", "Agreements per year"))
     return _said(previous.with_(filters=ordered([f for f in previous.filters if f is not t] + [flipped])),
                  "the same question for the time on the other side of that date")
 
 
-EDITS = (refer, complement, keep_states, compare, flip_time, add_party, remove_party, drop_slot, instead_of, swap_party,
+SIDE_WORD = re.compile(r"\b(?P<late>after|later|since|afterwards)\b|\b(?P<early>before|earlier|prior)\b")
+
+
+def _begins(t) -> dt.date:
+    """Where a time filter starts (for telling the earlier side from the later one)."""
+    if isinstance(t, Years):
+        return dt.date(t.start, 1, 1) if t.start else dt.date.min
+    if isinstance(t, Dates):
+        return t.start or dt.date.min
+    start = getattr(t, "start", None)
+    return start if isinstance(start, dt.date) else dt.date(t.year, getattr(t, "month", 1), 1)
+
+
+def pick_side(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
+    """'show those signed after' after two periods side by side, 'list the Baltic ones' after two groups: the
+    agreements of that one side, with the comparison's other filters."""
+    if previous.kind != "sides" or not previous.sides:
+        return None
+    found = context.scan(text)
+    if found.countries or found.forms or found.topics or found.dims or found.unknown or any(
+            m not in ("list", "count") for _, m in found.measures):
+        return None
+    chosen = None
+    if isinstance(previous.sides[0], Parties):
+        keys = {key for _pos, key, _noun in found.groups}
+        chosen = [s for s in previous.sides if any(context.v.groups[k].members == s.codes for k in keys)]
+    else:
+        m = SIDE_WORD.search(text)
+        if m:
+            by_time = sorted(previous.sides, key=_begins)
+            chosen = [by_time[-1] if m["late"] else by_time[0]]
+    if not chosen or len(chosen) != 1:
+        return None
+    side = replace(chosen[0], slot="country" if isinstance(chosen[0], Parties) else "time")
+    kind = "count" if any(m == "count" for _, m in found.measures) else "list"
+    return _said(Intent(kind=kind, filters=ordered([*previous.filters, side])),
+                 f"the agreements of one side of the comparison: {side.words()}")
+
+
+EDITS = (refer, pick_side, complement, keep_states, compare, flip_time, add_party, remove_party, drop_slot, instead_of, swap_party,
          narrow_shown)
 
 

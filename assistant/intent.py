@@ -361,11 +361,16 @@ class Intent:
 
 def other_side(t, before: bool):
     """The time on the other side of a date: 'before it' after 'since the invasion' (None where there is none)."""
-    if isinstance(t, Dates) and before and t.start and not t.before:
-        return Dates(before=t.start, label=re.sub(r"^(after|since|from)\b", "before", t.label))
+    if isinstance(t, Dates) and before and t.start:
+        return Dates(before=t.start, label=re.sub(r"^(after|since|from|in|during|between)\b", "before", t.label))
     if isinstance(t, Dates) and not before and t.before:
-        return Dates(start=t.before, label=re.sub(r"^(before|until|in|during|within)\b", "after", t.label))
-    if isinstance(t, Years) and before and t.start and t.end is None:
+        return Dates(start=t.before, label=re.sub(r"^(before|until|in|during|within|between)\b", "after", t.label))
+    if isinstance(t, (Month, Period)):  # before / after "March 2024", "the second half of 2024"
+        first = t.start if isinstance(t, Period) else dt.date(t.year, t.month, 1)
+        after = t.before if isinstance(t, Period) else dt.date(t.year + t.month // 12, t.month % 12 + 1, 1)
+        said = t.label if isinstance(t, Period) else f"{MONTHS[t.month - 1]} {t.year}"
+        return Dates(before=first, label=f"before {said}") if before else Dates(start=after, label=f"after {said}")
+    if isinstance(t, Years) and before and t.start:  # before "in 2023" / "2015-2019": up to the year before
         return Years(None, t.start - 1)
     if isinstance(t, Years) and not before and t.end:
         return Years(t.end + 1, None)

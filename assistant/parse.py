@@ -100,6 +100,10 @@ PRONOUN = re.compile(r"\b(they|them|it|its|their)\b")
 # A question with its own measure, agreement noun and subject: complete in itself.
 COMPLETE = re.compile(r"^(?:how many|which|what|list|show|give|name|who)\b(?!.*\b(?:them|these|those|they|it|its|that one|"
                       r"the same|there)\b).*\b(?:agreements?|deals?|pacts?|accords?|treaties|partners?|signed)\b")
+SAME_TIME = re.compile(r"\b(?:(?:the )?same|that|this) (?:period|time|timeframe|time frame|years?|window|span|dates)\b")
+# A pronoun after a conjunction or a comparison, with its antecedent earlier in the same question.
+WITHIN = re.compile(r"\b(since|after|before|until|till|when|once|than|vs|versus|compared (?:with|to)) (?:it|they|them)\b")
+OWN_PERIOD = re.compile(r"\b(period|(?:19|20)\d\d|invasion|brexit|annexation)\b")
 FOLLOW_START = re.compile(r"^(?:and|what about|how about|same|now|also|ok|okay|just|only|which of|of these|among|those|these|them)\b")
 
 
@@ -426,6 +430,11 @@ class Parser:
             if base.reason not in ("no_question", "orphan") or (base.reason == "orphan" and context.previous is None):
                 return base
             base = Intent()
+        same = context.previous is not None and SAME_TIME.search(frame.rest)
+        if same and not any(f.slot == "time" for f in base.filters):
+            # "compare the Baltic states and the V4 over the same period": the last question's time
+            carried = tuple(f for f in context.previous.filters if f.slot == "time")
+            base = base.with_(filters=ordered([*base.filters, *carried]))
         return kind.make(frame, base, context)
 
     def _scan_text(self, text: str) -> _Found:
@@ -633,13 +642,24 @@ class Parser:
                 and set(self._countries_in(stripped)) & {c for f in previous.filters if isinstance(f, Parties)
                                                          for c in f.codes}:
             return "narrow", text  # "which of Sweden's are letters of intent?": of the rows just shown, Sweden's
+        own = self._own_antecedents(stripped)  # "since it joined NATO" after Sweden: the pronoun is Sweden
         if re.search(r"\b(them|these|those|they|it|its|their|one|ones|that agreement|this agreement|the two|both of them|"
-                     r"those two|these two|the three|those three|all three|the four)\b", stripped) \
+                     r"those two|these two|the three|those three|all three|the four)\b", own) \
                 or IMPLICIT_REF.match(stripped) or THEN.search(stripped):
             return "narrow", text
         if re.search(r"\b(only|just)\b", stripped):
             return "narrow?", text  # narrows unless the question names its own subject (assemble decides)
         return None, text
+
+    def _own_antecedents(self, text: str) -> str:
+        """The question without pronouns that point back inside it: "How many agreements has Sweden signed since it
+        joined NATO?", "Ireland in the brief's period vs after it" — a state, group or period named before the
+        pronoun is what it means, so the question is not a follow-up for that pronoun."""
+        def local(m: re.Match) -> str:
+            before = text[: m.start()]
+            named = self._countries_in(before) or self._scan(before).groups or OWN_PERIOD.search(before)
+            return m[1] if named else m[0]
+        return WITHIN.sub(local, text)
 
     @staticmethod
     def _spelled_apostrophes(text: str) -> str:
