@@ -6,10 +6,9 @@ so the interpretation a user reads and the SQL that runs cannot disagree.
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
 import html
+import re
 from dataclasses import dataclass, field, replace
 
 from sqlglot import exp

@@ -371,7 +371,7 @@ class Parser:
         """The words of a date or period in a piece of text ('since the full-scale invasion'), or ''."""
         folded = self.v.fold(text)
         time = self._find_time(folded)
-        changed = [i for i, (a, b) in enumerate(zip(folded, time.text)) if a != b]
+        changed = [i for i, (a, b) in enumerate(zip(folded, time.text, strict=False)) if a != b]
         if not time.filters or not changed or time.clarify or time.outside:
             return ""
         said = folded[changed[0]: changed[-1] + 1].strip()
