@@ -218,7 +218,7 @@ class Parser:
 
     def _rewritten(self, text: str, previous: Intent | None) -> tuple[str, Intent | None]:
         """The question in lower case, with a fresh start, openings and a few set phrases rewritten."""
-        lowered = FRAMING.sub("", text.lower().replace("%", " per cent "), count=1)
+        lowered = self._without_framing(text.lower().replace("%", " per cent "))
         fresh = self.v.fresh_start.search(lowered)
         if fresh:  # "New topic - …", "Switching topics: …": a new question, whatever came before
             lowered, previous = (lowered[: fresh.start()] + " " + lowered[fresh.end():]).strip(), None
@@ -347,6 +347,23 @@ class Parser:
             return Refusal("clarify", f"Which year do you mean? The data runs from {self.v.period.replace(' – ', ' to ')}.",
                            "a time that needs a year (" + "; ".join(time.notes) + ")", tuple(time.clarify))
         return None
+
+    def _without_framing(self, text: str) -> str:
+        """'For the committee, how many …': an opening clause that names nothing the data holds is left out; one
+        that does ("For Poland's deals with France, how many …", "for the note: in 2024, …") is read."""
+        m = FRAMING.match(text)
+        if not m:
+            return text
+        said, rest = self._scan_text(m[0]), text[m.end():]
+        if re.search(r"\d", m[0]) or said.not_in_data or self._find_time(self.v.fold(m[0])).filters:
+            return text  # a date or a condition the data lacks is never context
+        if said.countries or said.groups or said.topics or said.forms or said.scopes or said.mutual or said.dims \
+                or said.texts or said.outside:
+            asked = self._scan_text(rest)
+            if not (COMPLETE.search(rest) and (asked.countries or asked.groups)):
+                return text  # "For Poland's deals with France, how many …": the opening is the subject
+            self._context.append(" ".join(m[0].split()).strip(" ,"))  # "For a NATO summit briefing, how many has
+        return rest  # Poland signed …": said in the interpretation
 
     def _without_preamble(self, text: str) -> str:
         cut = self._preamble_cut(text)

@@ -49,6 +49,9 @@ RULES: list[tuple[re.Pattern, object]] = [
     (re.compile(rf"\b{Y} ?(?:-|–|to|until|till|through) ?{Y}\b"), lambda m: Years(int(m[1]), int(m[2]))),
     (re.compile(rf"\b(?:since|from|starting|starting in|starting from|as of|beginning in|beginning|after|before|prior to|until|till|up to|by|in|during)?\s*(?:the )?(?:start of |beginning of |end of )?({MONTH_RE}) {Y}\b"),
      "month"),
+    # "which of those are from 2019", "the ones dating from 2016": dated in that year (not "from 2019 on")
+    (re.compile(rf"\b(?:are|is|was|were|dating|dated|date|ones|one|those|these) from {Y}\b"
+                r"(?! ?(?:on\b|onwards?|to\b|-|–|until|till|through|and\b|or\b))"), lambda m: Years(int(m[1]), int(m[1]))),
     (re.compile(rf"\b(?:since|from|starting in|starting from|starting|as of|beginning in|beginning with|beginning) {Y}\b"),
      lambda m: Years(int(m[1]), None, m[0])),
     (re.compile(rf"\b{Y} (?:or|and) (?:later|after|since|onwards|beyond)\b|\b{Y} onwards?\b|\b{Y} and up\b"),
@@ -174,8 +177,9 @@ def find_time(text: str, invasion_phrases: list[str], before_invasion: list[str]
 
     for phrases, start, before, label in periods:  # "in the brief's period"; "after the brief's period"
         for p in sorted(phrases, key=len, reverse=True):
+            said = re.escape(p).replace(r"the\ ", r"(?:the\ )?")  # a kind's reader may have taken out "the"
             for m in list(re.finditer(rf"(?:\b(?P<side>after|since|following|outside|beyond|before|prior to) )?"
-                                      rf"(?<![\w]){re.escape(p)}(?![\w])", found.text)):
+                                      rf"(?<![\w]){said}(?![\w])", found.text)):
                 side = m["side"]
                 name = re.sub(r"^(in|during|within|over) ", "", label)
                 if side in ("before", "prior to"):
