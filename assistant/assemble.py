@@ -160,6 +160,8 @@ def _kind_of(v, d: Draft) -> Refusal | None:
     """The kind of question, from its measures, dimensions and the agreement just shown."""
     f, previous, text = d.f, d.previous, d.text
     # "when was it signed and what kind of document is it?": one agreement just shown, in full.
+    if _partners_qualify(f, text):  # "Polish agreements with Eastern European partners": agreements are asked
+        f.measures = [(p, m) for p, m in f.measures if m != "partners"]
     referent = previous is not None and len(previous.cited) == 1 and \
         re.search(r"\b(it|that one|this one|that agreement|this agreement)\b", text)
     if f.has("detail") and not (f.has("first") or f.has("latest")) and \
@@ -203,6 +205,20 @@ def _kind_of(v, d: Draft) -> Refusal | None:
     elif country_rows and f.has("count") and not (d.rank_most or d.rank_least):
         d.count_rows = True
     return None
+
+
+AGREEMENT_NOUN = re.compile(r"agreements?|deals?|pacts?|accords?|treaties|treaty|arrangements?|partnerships?")
+PARTNERS_ASKED = re.compile(r"\b(?:how many|which|what|who|whom|list|name|number of|count)\b(?:\s+\w+){0,2}?\s+partners?\b|"
+                            r"\bwho\b|\bwhom\b")
+
+
+def _partners_qualify(f, text: str) -> bool:
+    """'partners' after the agreements asked for describes them ("How many agreements has Spain signed, all
+    partners?", "agreements with Eastern European partners"); "agreement partners", "which partners" ask for them."""
+    if not f.has("partners") or not f.agreement_word or PARTNERS_ASKED.search(text):
+        return False
+    nouns = [i for i, w in enumerate(f.words) if AGREEMENT_NOUN.fullmatch(w)]
+    return bool(nouns) and nouns[0] < f.pos("partners") - 1
 
 
 def _focus_of(v, d: Draft) -> Refusal | None:
@@ -320,6 +336,11 @@ def _groups_and_exclusions(v, d: Draft) -> None:
         elif d.row_kinds and not d.restrict and (d.f.has("each") or d.kind in COUNTRY_ROW_KINDS or noun
                                                  or d.kind in ("rank", "breakdown")):
             d.restrict, d.restrict_label = g.members, g.label
+        elif set(d.countries) & set(g.members) and "with" in d.f.words[max(0, _pos - 4):_pos]:
+            # "Polish agreements with Eastern European partners": another member of the group than Poland
+            named = [c for c in d.countries if c in g.members]
+            others = tuple(c for c in g.members if c not in named)
+            d.filters.append(Parties(others, "any", f"{g.label} other than {v.name_list(named)}"))
         else:
             d.filters.append(Parties(g.members, "any", g.label))
     for c in d.excluded:

@@ -101,6 +101,7 @@ PRONOUN = re.compile(r"\b(they|them|it|its|their)\b")
 COMPLETE = re.compile(r"^(?:how many|which|what|list|show|give|name|who)\b(?!.*\b(?:them|these|those|they|it|its|that one|"
                       r"the same|there)\b).*\b(?:agreements?|deals?|pacts?|accords?|treaties|partners?|signed)\b")
 SAME_TIME = re.compile(r"\b(?:(?:the )?same|that|this) (?:period|time|timeframe|time frame|years?|window|span|dates)\b")
+TOPIC_COOPERATION = re.compile(r"\b((?:[\w-]+ ){1,3})(co-?operation) (agreements?|deals?|pacts?)\b")
 # A pronoun after a conjunction or a comparison, with its antecedent earlier in the same question.
 WITHIN = re.compile(r"\b(since|after|before|until|till|when|once|than|vs|versus|compared (?:with|to)) (?:it|they|them)\b")
 OWN_PERIOD = re.compile(r"\b(period|(?:19|20)\d\d|invasion|brexit|annexation)\b")
@@ -185,6 +186,7 @@ class Parser:
         self.v = vocab
         self._corrections: dict[str, str] = {}  # typos read as known words (said in the interpretation)
         self._context: list[str] = []  # openings read as context and left out (said in the interpretation)
+        self._readings: list[str] = []  # set phrases read one way (said in the interpretation)
 
     # -- entry point -------------------------------------------------------------------------
     def parse(self, question: str, previous: Intent | None = None, kinds: bool = True) -> Intent | Refusal:
@@ -229,7 +231,18 @@ class Parser:
                                      f" {m[0].split()[0]} fewer than 1 {m[1]} agreements ", lowered)
         lowered = re.sub(r"\b((?:19|20)\d\d)'s\b", r"\1", lowered)  # "2024's agreements"
         lowered = re.sub(r"\bwith ([\w\s'-]{2,40}?) in (?:them|it)\b", r"involving \1", lowered)  # "deals with Germany in them"
-        return lowered, previous
+        return TOPIC_COOPERATION.sub(self._topic_cooperation, lowered), previous
+
+    def _topic_cooperation(self, m: re.Match) -> str:
+        """'naval cooperation agreements' = agreements on that topic, of any form (the form 'cooperation agreement'
+        is asked for by itself: 'cooperation agreements on maritime')."""
+        words = tokens(self.v.fold(m[1]))
+        for k in (3, 2, 1):
+            if len(words) >= k and any(t.kind == "topic" for t in self.v.lexicon.get(tuple(words[-k:]), [])):
+                self._readings.append(f"'{' '.join(words[-k:])} cooperation {m[3]}' is read as {m[3]} on that topic, "
+                                      "of any form")
+                return f"{m[1]}{m[3]}"
+        return m[0]
 
     def _edit_or_kind(self, lowered: str, previous: Intent | None) -> Intent | Refusal | None:
         """A follow-up edit of the last Intent (assistant/edits.py), or one of the kinds in assistant/kinds/."""
@@ -280,7 +293,7 @@ class Parser:
         if isinstance(intent, Refusal):
             return intent
         typos = tuple(f"read '{w}' as '{f}'" for w, f in self._corrections.items()) + tuple(
-            f"the opening '{c}' is read as context and left out" for c in self._context)
+            f"the opening '{c}' is read as context and left out" for c in self._context) + tuple(self._readings)
         if order and intent.kind in ("list", "count"):
             oldest = bool(order[1]) and order[1] in ("oldest", "earliest") or not order[1]
             intent = intent.with_(kind="list", ascending=oldest)
