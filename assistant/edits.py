@@ -247,8 +247,15 @@ COMPARATIVE = re.compile(r"^(?:and |ok |so |now |then )*(?:show me |tell me (?:m
 
 
 def refer(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
-    """'the second one': the agreement in that place among the rows the last answer showed. 'the second one: who
-    signed it?' asks the rest of the question about that agreement."""
+    """'the second one': the agreement in that place among the rows the last answer showed — or, after a row
+    picked from a list, among that list ('the second one - …', then 'and the third?')."""
+    rows = previous.listed or previous.cited
+    picked = _refer(text, previous.with_(cited=rows), context)
+    return picked.with_(listed=rows) if isinstance(picked, Intent) else picked
+
+
+def _refer(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
+    """'the second one: who signed it?' asks the rest of the question about that agreement."""
     if not previous.cited:
         return None
     inside = REFER_INSIDE.search(text)
@@ -491,8 +498,8 @@ def complement(text: str, previous: Intent, context: Context) -> Intent | None:
                  "the states not on the last list" if kind == "never" else "the states on the other side of the last list")
 
 
-FLIP = re.compile(r"^(?:and |what about |how about |ok |now |so )*(?P<dir>before|prior to|after|since) (?:it|that|then|this|"
-                  r"that date|the same date|that point)\s*\??$")
+FLIP = re.compile(r"^(?:and |what about |how about |ok |now |so )*(?P<dir>before|prior to|after|since)(?: (?:it|that|then|this|"
+                  r"that date|the same date|that point))?\s*\??$")
 
 
 def flip_time(text: str, previous: Intent, context: Context) -> Intent | None:

@@ -353,6 +353,7 @@ class Intent:
     # What the answer to this intent showed, for follow-ups ("tell me more about it", "its agreements"):
     cited: tuple[str, ...] = ()  # agreement ids, when the answer named a few agreements
     cited_states: tuple[str, ...] = ()  # state codes, when the answer named a few states
+    listed: tuple[str, ...] = ()  # the rows of the list a row was picked from ("the second one", then "the third?")
 
     def with_(self, **changes) -> Intent:
         return replace(self, **changes)

@@ -101,6 +101,10 @@ PRONOUN = re.compile(r"\b(they|them|it|its|their)\b")
 COMPLETE = re.compile(r"^(?:how many|which|what|list|show|give|name|who)\b(?!.*\b(?:them|these|those|they|it|its|that one|"
                       r"the same|there)\b).*\b(?:agreements?|deals?|pacts?|accords?|treaties|partners?|signed)\b")
 SAME_TIME = re.compile(r"\b(?:(?:the )?same|that|this) (?:period|time|timeframe|time frame|years?|window|span|dates)\b")
+ROW_REFERENCE = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|last|[1-9](?:st|nd|rd|th)) (?:one|agreement|row|entry|"
+                           r"item|document)\b|#\d|\bnumber \d\b")
+COUNTED_REF = re.compile(r"\b(?:which|how many|what|any|each|one|none|both|either) of (?:the|those|these) "
+                         r"(two|three|four|five|six|2|3|4|5|6)\b(?! (?:states|countries|members|nations|partners|years))")
 TOPIC_COOPERATION = re.compile(r"\b((?:[\w-]+ ){1,3})(co-?operation) (agreements?|deals?|pacts?)\b")
 # A pronoun after a conjunction or a comparison, with its antecedent earlier in the same question.
 WITHIN = re.compile(r"\b(since|after|before|until|till|when|once|than|vs|versus|compared (?:with|to)) (?:it|they|them)\b")
@@ -196,6 +200,9 @@ class Parser:
         if unreadable is not None:
             return unreadable
         lowered, previous = self._rewritten(text, previous)
+        previous = self._counted(lowered, previous)
+        if isinstance(previous, Refusal):
+            return previous
         share = SHARE.search(lowered)
         if share and re.search(r"\b(share|percentage|proportion|per cent|percent|fraction|ratio)\b", lowered):
             return self._share(lowered, share, previous)
@@ -204,6 +211,24 @@ class Parser:
             if done is not None:
                 return done
         return self._read(question, lowered, previous)
+
+    def _counted(self, text: str, previous: Intent | None) -> Intent | Refusal | None:
+        """'which of the three …': the rows the user counted — the list a row was just picked from, if it has that
+        many; asked back when the last answer showed no such number, never answered about other rows."""
+        m = COUNTED_REF.search(text)
+        if previous is None or not m:
+            return previous
+        k = NUMBER_WORDS.get(m[1]) or int(m[1])
+        shown = {len(previous.cited), len(previous.cited_states), len(previous.restrict), len(previous.sides),
+                 *(len(f.codes) for f in previous.filters if isinstance(f, Parties))} - {0}
+        if not shown or k in shown:
+            return previous
+        if len(previous.listed) == k:  # "the second one - who signed it?", then "which of the three are …"
+            return Intent(kind="list", filters=(Named(f"the {m[1]} agreements listed before", previous.listed),),
+                          cited=previous.listed)
+        return Refusal("clarify", f"Which {m[1]} do you mean? The last answer showed "
+                       f"{' or '.join(str(n) for n in sorted(shown))}; name them or ask the question again in full.",
+                       f"'{m[0]}' when the last answer did not show {m[1]}", ())
 
     def _unreadable(self, text: str) -> Refusal | None:
         """Nothing to read, too long, or SQL: refused before any rule runs."""
@@ -249,7 +274,11 @@ class Parser:
         context = Context(self.v, previous, self._countries_in, self.parse, self._scan_text, self._strip_states,
                           self._strip)
         folded_all = self.v.fold(lowered)
-        edited = find_edit(folded_all, previous, context)
+        order = ORDER.search(folded_all)  # "and after it? oldest first": the edit, then the order asked
+        edited = find_edit(folded_all[: order.start()] + folded_all[order.end():] if order else folded_all, previous,
+                           context)
+        if isinstance(edited, Intent) and order and edited.kind in ("list", "count"):
+            edited = edited.with_(kind="list", ascending=bool(order[1]) and order[1] in ("oldest", "earliest"))
         if edited is not None:
             return edited
         for kind in KINDS.values():
@@ -415,6 +444,8 @@ class Parser:
         if not m:
             return text
         before, rest = text[: m.end()], text[m.end():]
+        if ROW_REFERENCE.search(before):
+            return text  # "the second one - who signed it?": a row of the last answer, not context
         said, asked = self._scan_text(before), self._scan_text(rest)
         if said.not_in_data:
             return text  # "ratified. For a briefing note: …": a condition the data lacks is never context
