@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from assistant.intent import Dates, Intent, Named, Parties, Refusal, YearIn, Years, ordered, other_side
+from assistant.intent import Dates, Excluding, Intent, Named, Parties, Refusal, YearIn, Years, ordered, other_side
 from assistant.kinds import Context
 
 STATE_ROWS = ("partners", "never", "threshold", "linked")
@@ -476,6 +476,29 @@ OTHERS = re.compile(r"^(?:and |what about |how about |ok |now )*(?:the )?(?:othe
                     r"states|other states|other countries)\s*\??$")
 
 
+THE_OTHERS = re.compile(r"^(?:and |what about |how about |ok |now |so )*(?:show |list |give me )?(?:the |all the )?(?:others|"
+                        r"other ones|rest|remaining ones)\b(?P<rest>.*)$")
+
+
+def other_agreements(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
+    """'the others?' after 'which of these involve Belgium or the Netherlands?': the same agreements without
+    those states; 'the others from Q1 2026?' then reads the rest as a follow-up of that."""
+    m = THE_OTHERS.match(text.strip())
+    parties = [f for f in previous.filters if isinstance(f, Parties) and f.mode == "any"]
+    if not m or previous.kind not in ("list", "count") or len(parties) != 1 or len(
+            [f for f in previous.filters if isinstance(f, Parties)]) != 1:
+        return None
+    named = parties[0]
+    without = previous.with_(filters=ordered([f for f in previous.filters if f is not named] +
+                                             [Excluding(named.codes, named.label)]), kind="list", n=None)
+    said = f"the same agreements without {named.label}"
+    rest = m["rest"].strip(" ?.")
+    if rest and re.search(r"[^\W\d_]{3}", rest):
+        result = context.parse(rest, without)
+        return _said(result, said) if isinstance(result, Intent) else result
+    return _said(without, said)
+
+
 def complement(text: str, previous: Intent, context: Context) -> Intent | None:
     """'Which EU states are missing from that list?' after a state's partners: the states it never signed with
     (among the group named); after a never-signed list, its partners."""
@@ -562,7 +585,34 @@ def pick_side(text: str, previous: Intent, context: Context) -> Intent | Refusal
                  f"the agreements of one side of the comparison: {side.words()}")
 
 
-EDITS = (refer, pick_side, complement, keep_states, compare, flip_time, add_party, remove_party, drop_slot, instead_of, swap_party,
+HAVE_ONE = re.compile(r"\b(?:have|has|had|include|includes|contain|contains|carry|carries|feature|features|with)\s+"
+                      r"(?:one|ones|it|that|them|such an? (?:one|clause|provision)|such clauses|the same|that too|one too)\b")
+OTHER_WORD = re.compile(r"\b(?:other|others|else)\b")
+
+
+def same_attribute(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
+    """'which other agreements have one?', 'which uk agreements do have one then' after 'does it have a mutual
+    defence clause?': the agreements with what the last question checked ('one' = that clause)."""
+    if previous.kind != "check" or not previous.share:
+        return None
+    m = HAVE_ONE.search(text)
+    if not m:
+        return None
+    rest = OTHER_WORD.sub(" ", text[: m.start()] + " " + text[m.end():])
+    base = context.parse(rest, None)
+    if isinstance(base, Refusal):
+        if base.reason != "no_question":
+            return base
+        base = Intent(kind="list")
+    filters = [*base.filters, *previous.share]
+    if OTHER_WORD.search(text) and previous.cited:
+        filters.append(Named("the agreements just checked", previous.cited, exclude=True))
+    kind = base.kind if base.kind in ("count", "list") else "list"
+    return _said(Intent(kind=kind, filters=ordered(filters), notes=base.notes),
+                 f"'{m[0].split()[-1]}' = what the last question checked: {'; '.join(f.words() for f in previous.share)}")
+
+
+EDITS = (refer, pick_side, same_attribute, other_agreements, complement, keep_states, compare, flip_time, add_party, remove_party, drop_slot, instead_of, swap_party,
          narrow_shown)
 
 
