@@ -207,6 +207,7 @@ def _kind_of(v, d: Draft) -> Refusal | None:
     return None
 
 
+THERE = re.compile(r"\b(?:there|in (?:that|this|the same) (?:region|group|area|bloc))\b")
 AGREEMENT_NOUN = re.compile(r"agreements?|deals?|pacts?|accords?|treaties|treaty|arrangements?|partnerships?")
 PARTNERS_ASKED = re.compile(r"\b(?:how many|which|what|who|whom|list|name|number of|count)\b(?:\s+\w+){0,2}?\s+partners?\b|"
                             r"\bwho\b|\bwhom\b")
@@ -247,11 +248,14 @@ def _each_of_last(v, d: Draft) -> None:
     """'And for each member?', 'How many for each of the three?': the last question's group, state by state."""
     d.row_kinds = d.kind in COUNTRY_ROW_KINDS or (d.kind in ("rank", "breakdown") and
                                                   ("country" in d.dims or "pair" in d.dims))
-    if d.previous is not None and d.mode and d.f.has("each") and not d.countries and not d.groups:
+    members_asked = d.f.has("each") or (d.row_kinds and THERE.search(d.text))  # "top 3 countries there"
+    if d.previous is not None and (d.mode or not d.f.agreement_word) and members_asked and not d.countries and \
+            not d.groups:
         group = next((x for x in d.previous.filters if isinstance(x, Parties) and len(x.codes) > 1), None)
         if group:
             d.restrict, d.restrict_label = group.codes, group.label
-            d.kind, d.dims, d.row_kinds = "breakdown", ["country"], True
+            d.kind = d.kind if d.kind in ("rank", "breakdown") else "breakdown"
+            d.dims, d.row_kinds = ["country"], True
 
 
 def _several_states(v, d: Draft) -> Refusal | None:

@@ -35,7 +35,7 @@ from assistant.intent import (
     Years,
     ordered,
 )
-from assistant.kinds import KINDS, Context, Frame
+from assistant.kinds import CUE_WORDS, KINDS, Context, Frame
 from assistant.parse_time import FIRST_YEAR, NUMBER_WORDS, find_time, period
 from assistant.vocabulary import Tag, Vocabulary, tokens
 
@@ -105,6 +105,7 @@ ROW_REFERENCE = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|last|[1-
                            r"item|document)\b|#\d|\bnumber \d\b")
 COUNTED_REF = re.compile(r"\b(?:which|how many|what|any|each|one|none|both|either) of (?:the|those|these) "
                          r"(two|three|four|five|six|2|3|4|5|6)\b(?! (?:states|countries|members|nations|partners|years))")
+THAT_GROUP = re.compile(r"\b(?:that|this|the same) (?:region|group|bloc|grouping)\b")
 TOPIC_COOPERATION = re.compile(r"\b((?:[\w-]+ ){1,3})(co-?operation) (agreements?|deals?|pacts?)\b")
 # A pronoun after a conjunction or a comparison, with its antecedent earlier in the same question.
 WITHIN = re.compile(r"\b(since|after|before|until|till|when|once|than|vs|versus|compared (?:with|to)) (?:it|they|them)\b")
@@ -256,7 +257,20 @@ class Parser:
                                      f" {m[0].split()[0]} fewer than 1 {m[1]} agreements ", lowered)
         lowered = re.sub(r"\b((?:19|20)\d\d)'s\b", r"\1", lowered)  # "2024's agreements"
         lowered = re.sub(r"\bwith ([\w\s'-]{2,40}?) in (?:them|it)\b", r"involving \1", lowered)  # "deals with Germany in them"
+        lowered = THAT_GROUP.sub(lambda m: self._that_group(m, previous), lowered)
         return TOPIC_COOPERATION.sub(self._topic_cooperation, lowered), previous
+
+    def _that_group(self, m: re.Match, previous: Intent | None) -> str:
+        """'in that region', 'the same group': the group the last question named, by one of its names."""
+        groups = [] if previous is None else [f.codes for f in previous.filters if isinstance(f, Parties)] + \
+            [previous.restrict]
+        for key, group in self.v.groups.items():
+            if group.members in groups:
+                phrase = next((" ".join(words) for words, tags in self.v.lexicon.items()
+                               if any(t.kind == "group" and t.value == key for t in tags)), None)
+                if phrase:
+                    return phrase
+        return m[0]
 
     def _topic_cooperation(self, m: re.Match) -> str:
         """'naval cooperation agreements' = agreements on that topic, of any form (the form 'cooperation agreement'
@@ -273,7 +287,7 @@ class Parser:
         """A follow-up edit of the last Intent (assistant/edits.py), or one of the kinds in assistant/kinds/."""
         context = Context(self.v, previous, self._countries_in, self.parse, self._scan_text, self._strip_states,
                           self._strip)
-        folded_all = self.v.fold(lowered)
+        folded_all = re.sub(r"[a-z]{5,}", self._cue_fixed, self.v.fold(lowered))  # "avergae number of parties"
         order = ORDER.search(folded_all)  # "and after it? oldest first": the edit, then the order asked
         edited = find_edit(folded_all[: order.start()] + folded_all[order.end():] if order else folded_all, previous,
                            context)
@@ -830,6 +844,18 @@ class Parser:
             if tuple(words[i:i + size]) in self.v.filler:
                 return size
         return 0
+
+    def _cue_fixed(self, m: re.Match) -> str:
+        """A word no rule knows, one edit from a kind's cue word ("avergae"): that word, said in the interpretation."""
+        word = m[0]
+        if self._known(word):
+            return word
+        hit = process.extractOne(word, CUE_WORDS, scorer=DamerauLevenshtein.distance,
+                                 score_cutoff=1 if len(word) < 8 else 2)
+        if not hit:
+            return word
+        self._corrections[word] = hit[0]
+        return hit[0]
 
     def _typo(self, word: str) -> str | None:
         """The known word one edit away (two for long words); swapped letters count as one edit."""

@@ -6,6 +6,7 @@ Each module has:
     EXAMPLES     questions it answers (its docstring says the same in prose)
     recognise(text, context) -> Frame | None     the kind's own words found in the question
     make(frame, base, context) -> Intent | Refusal   the Intent, from the frame and the filters of the rest
+    WORDS (optional) its cue words, which a typo may stand for ("avergae" -> "average")
     sql(intent) -> sqlglot Select                 the query (validated by validate.py like any other)
     interpretation(v, intent) -> str, describe(v, intent, columns, rows, row_count) -> str
 """
@@ -16,5 +17,6 @@ from assistant.kinds import average, check, largest, linked, sides, threshold
 from assistant.kinds.frame import Context, Frame
 
 KINDS = {m.KIND: m for m in (check, linked, threshold, average, largest, sides)}  # recognised in this order
+CUE_WORDS = tuple(w for m in KINDS.values() for w in getattr(m, "WORDS", ()))
 
-__all__ = ["KINDS", "Context", "Frame"]
+__all__ = ["CUE_WORDS", "KINDS", "Context", "Frame"]

@@ -25,6 +25,7 @@ from assistant.parse_time import FIRST_YEAR, LAST_YEAR
 from assistant.wording import filter_words
 
 KIND = "average"
+WORDS = ("average", "median")  # cue words a typo may stand for ("avergae")
 EXAMPLES = ("What is the average number of parties per agreement?", "Median number of agreements per country?",
             "How many agreements does Sweden sign per year on average?", "avg number of agreements per EU member state")
 STAT = re.compile(r"\b(on average|in average|average|averages|avg|(?<!i )(?<!you )(?<!we )(?<!they )mean|median|typical|"
@@ -49,7 +50,8 @@ def recognise(text: str, context: Context) -> Frame | None:
         per, rest = "year", PER_YEAR.sub(" ", rest)
     elif re.search(r"\b(parties|signatories|participants|signatory states|signatory countries)\b", rest):
         per, rest = "agreement", PARTIES.sub(" agreements ", rest)
-    elif PER_STATE.search(rest) and re.search(r"\bagreements?|deals?|pacts?|accords?|treaties\b", rest):
+    elif PER_STATE.search(rest) and (re.search(r"\bagreements?|deals?|pacts?|accords?|treaties\b", rest) or
+                                     not PARTIES.search(rest)):  # "avg per state in that region": agreements
         per = "state"
         rest = PER_STATE.sub(lambda x: " " + x[0].split(" ", 1)[1], rest)  # "per EU member state" keeps "EU member state"
     elif PARTIES.search(rest):

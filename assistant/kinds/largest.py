@@ -20,6 +20,7 @@ from assistant.kinds.frame import REFERS, Context, Frame
 from assistant.wording import filter_words
 
 KIND = "largest"
+WORDS = ("largest", "biggest", "broadest")  # cue words a typo may stand for
 EXAMPLES = ("What is the largest agreement in the data?", "Which agreement has the most signatories?",
             "What's the biggest agreement Estonia is part of?")
 SIZE = re.compile(r"\b(?:largest|biggest|widest|broadest|most inclusive)(?: (?:single|defence|security))? "

@@ -23,6 +23,7 @@ from assistant.kinds.frame import Context, Frame
 from assistant.wording import filter_words
 
 KIND = "sides"
+WORDS = ("compare", "compared", "comparison", "versus")  # cue words a typo may stand for
 EXAMPLES = ("How does Southern Europe compare with Eastern Europe in 2024?", "Nordic vs Baltic states since 2022",
             "How did the number of agreements signed in 2014-2018 compare with 2019-2023?")
 YEARS = re.compile(r"\b(?:19|20)\d\d\b")
