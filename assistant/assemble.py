@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.data import FORMS
+from assistant.edits import ITS_STATES
 from assistant.intent import (
     OTHER_STATES,
     Excluding,
@@ -33,6 +34,7 @@ from assistant.intent import (
     ordered,
 )
 from assistant.kinds import KINDS
+from assistant.parse_time import NUMBER_WORDS
 
 ONLY_AMONG = re.compile(r"\b(no outsiders?(?: on board)?|no one else|nobody else|among (?:the )?[\w\s-]{0,40}themselves|(?:only|solely|exclusively) (?:among|between|within|by)|(?:members|states|countries|nations) only|"
                         r"only (?:the )?(?:nordic|baltic|benelux|visegrad|v4|neutral|eu|nato|non-eu|non-nato)|exclusively|among themselves|between themselves|"
@@ -119,7 +121,7 @@ class Draft:
 def assemble(parser, f, time_filters, n, previous, mode, text):
     """The words found -> one Intent (or a Refusal), in steps: states, kind, filters, then the follow-up or the
     question of its own. A step returns an answer to stop early, or None to go on."""
-    d = _draft(f, time_filters, n, previous, mode, text)
+    d = _draft(parser.v, f, time_filters, n, previous, mode, text)
     for step in (_kind_of, _focus_of, _each_of_last, _several_states, _one_state, _groups_and_exclusions,
                  _attributes, _view_and_references, _follow_on, _orphan):
         done = step(parser.v, d) if step is not _attributes else step(parser, d)
@@ -128,7 +130,7 @@ def assemble(parser, f, time_filters, n, previous, mode, text):
     return _own_question(parser.v, d)
 
 
-def _draft(f, time_filters, n, previous, mode, text) -> Draft:
+def _draft(v, f, time_filters, n, previous, mode, text) -> Draft:
     """The states and groups named, with what joins them; "its / their" read as the last answer's states."""
     if mode == "narrow?":  # "show me only the strategic partnerships" narrows; "only Spain's deals" is a new question
         mode = None if (f.countries or f.groups) and f.agreement_word else "narrow"
@@ -138,7 +140,13 @@ def _draft(f, time_filters, n, previous, mode, text) -> Draft:
     referred = previous.cited_states if previous is not None and mode and re.search(
         r"\b(its|their|those two|these two|the two|both of them|they)\b", text) \
         and not f.has("partners") and not f.has("never") else ()
-    if referred and previous.restrict and set(referred) <= set(previous.restrict):
+    its_states = previous is not None and len(previous.cited) == 1 and ITS_STATES.search(text)
+    if its_states and not referred and mode:
+        # "list all agreements between those two countries" after one agreement: its parties, a question of its own
+        parties = v.parties_of.get(previous.cited[0], ())
+        if len(parties) == NUMBER_WORDS.get(its_states[1] or "two"):
+            referred, previous, mode = parties, None, None
+    if referred and previous is not None and previous.restrict and set(referred) <= set(previous.restrict):
         referred = ()  # "only their agreements with Ukraine" after "each Nordic state": the same rows, narrowed
     if referred and re.search(r"\b(overall|in total|altogether|in all|all told|whole dataset|all time)\b", text):
         previous, mode = None, None  # "How many have those two signed together overall?": a fresh count of them
@@ -619,6 +627,10 @@ def _merge(prev: Intent, filters, mode, kind, with_partner, text):
         if mode == "replace" and isinstance(f, Parties) and len(states) > 1 and len(f.codes) == 1:
             # "How about Greece?" after "the neutral states ... involving France": Greece takes France's place.
             merged = [g for g in merged if g is not states[-1]] + [f]
+        elif isinstance(f, Parties) and len(f.codes) > 1 and any(
+                isinstance(g, Parties) and g.mode == "only" and not set(f.codes) <= set(g.codes) for g in merged):
+            # "baltics only, since the invasion?" after the Nordics among themselves: the Baltics among themselves
+            merged = [g for g in merged if g.slot != f.slot] + [replace(f, mode="only")]
         elif mode == "narrow" and (f.slot in NARROW_ADDS or f.slot == "time" and OF_THOSE.search(text)):
             # "how many of those came after the invasion?": both times hold (of the rows just counted)
             same = [g for g in merged if isinstance(g, Parties) and isinstance(f, Parties) and g.codes == f.codes]

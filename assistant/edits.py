@@ -65,7 +65,7 @@ def keep_states(text: str, previous: Intent, context: Context) -> Intent | None:
     if not shows_states(previous):
         return None
     found = context.scan(text)
-    if any(m != "list" for _, m in found.measures) or re.search(r"\d", text):
+    if any(m != "list" for _, m in found.measures) or re.search(r"\d", context.strip(text, ("group",))):
         return None  # "top 3 Southern European states by …" asks a new question; "which of these are in NATO?" narrows
     named = tuple(dict.fromkeys(c for _, c in found.countries))
     if named and not found.groups and KEEP.match(text.strip()) and not (
@@ -174,6 +174,9 @@ def compare(text: str, previous: Intent | None, context: Context) -> Intent | Re
 
 
 PERIOD_SIDE = re.compile(r"\b(?:vs|versus|compared? (?:with|to)|against)\s+(?:after|before|since) (?:it|that|then)\b")
+# "those two countries" after one agreement: its parties (assemble.py), not its row
+ITS_STATES = re.compile(r"\b(?:those|these|the|its) (two|three|four|five|six) (?:countries|states|parties|nations|"
+                        r"signatories)\b|\bboth (?:countries|states|parties|nations|signatories)\b")
 THE_TWO = re.compile(r"\b(?:the two|both|the pair|them both|both of them|the 2|those two|these two)\b")
 
 
@@ -354,7 +357,8 @@ SHOWN_REF = re.compile(r"\b(?:of|among|from|out of) (?:these|those|them)\b|\b(?:
 def narrow_shown(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
     """'which of these include Ukraine?' after a selection by rank (the largest, the latest three): its rows,
     narrowed — not every agreement the filters of the last question match."""
-    if previous.kind not in ("largest", "first", "latest") or not previous.cited or not SHOWN_REF.search(text):
+    if previous.kind not in ("largest", "first", "latest") or not previous.cited or not SHOWN_REF.search(text) \
+            or ITS_STATES.search(text):
         return None
     base = context.parse(SHOWN_REF.sub(" ", text), None)
     if isinstance(base, Refusal):

@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from assistant.intent import MONTHS as MONTH_NAMES
 from assistant.intent import Dates, Month, Period, YearIn, Years
 
@@ -126,6 +128,11 @@ def _parts_of_year(found: TimeFound, blank) -> None:
             blank(m.span())
 
 
+def _names(state: str, text: str) -> bool:
+    """Whether the text names the state, also with a typo ("sweeden" for Sweden): one edit away."""
+    return any(w == state or (len(w) >= 5 and DamerauLevenshtein.distance(w, state) <= 1) for w in re.findall(r"[a-z]+", text))
+
+
 def _events(found: TimeFound, events, blank) -> None:
     """'since Brexit', 'before Finland joined NATO', 'since it joined NATO' (the state the question names)."""
     by_key = {e.key: e for e in events}
@@ -135,8 +142,7 @@ def _events(found: TimeFound, events, blank) -> None:
             for m in list(re.finditer(pattern, found.text)):
                 event = e
                 if e.of_named:
-                    named = [by_key[k] for k in e.of_named if re.search(rf"\b{by_key[k].label.split()[0].lower()}\b",
-                                                                        found.text)]
+                    named = [by_key[k] for k in e.of_named if _names(by_key[k].label.split()[0].lower(), found.text)]
                     if len(named) != 1:
                         found.clarify = [f"How many agreements were signed since {by_key[k].label.split(' (')[0]}?"
                                          for k in e.of_named]

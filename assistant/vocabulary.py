@@ -176,6 +176,7 @@ class Vocabulary:
         self.title_runs = {" ".join(ws[i:j]) for t in self.titles for ws in [t.split()]
                            for i in range(len(ws)) for j in range(i + 2, len(ws) + 1)}
         self.signed = {a.agreement_id: a.signed_date for a in dataset.agreements}
+        self.parties_of = {a.agreement_id: tuple(a.parties) for a in dataset.agreements}
         # Filler words a typo must not become: they would silently vanish ("fewer" is not "newer").
         self.never_fix_to = {"newer", "older", "fewer", "lower", "later", "earlier", "never", "ever", "every", "other"}
         self.first_words = {"may", "march"}  # real words that are also month names, never "corrected"

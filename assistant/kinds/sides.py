@@ -28,10 +28,17 @@ EXAMPLES = ("How does Southern Europe compare with Eastern Europe in 2024?", "No
             "How did the number of agreements signed in 2014-2018 compare with 2019-2023?")
 YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 OTHER_SIDE = re.compile(r"\b(?:vs|versus|compared? (?:with|to)|against|and)\s+(?P<side>after|before|since) (?:it|that|then)\b")
+BOTH_SIDES = re.compile(r"\b(?P<a>before|prior to|after|since) (?:vs\.?|versus|and|or|compared (?:with|to)|against) "
+                        r"(?P<b>before|after|since|from)\b")
 CUE = re.compile(r"\b(?:compare|compared|compares|comparison|versus|vs|against|side by side)\b")
 
 
 def recognise(text: str, context: Context) -> Frame | None:
+    both = BOTH_SIDES.search(text)
+    if both:  # "before vs since the full-scale invasion", "before and after Brexit": the one date, both sides
+        rest = text[: both.start()] + " " + text[both.start("b"):]
+        side = "before" if both["a"] in ("before", "prior to") else "after"
+        return Frame(KIND, CUE.sub(" ", rest), {"groups": [], "other_side": side})
     if not CUE.search(text):
         return None
     found = context.scan(text)
@@ -60,6 +67,8 @@ def make(frame: Frame, base: Intent, context: Context) -> Intent | Refusal:
         return Refusal("clarify", "Which periods would you like side by side? Name each, e.g. 'compare 2014-2018 "
                        "with 2019-2023'.", "a comparison of periods without two periods",
                        ("Compare 2014-2018 with 2019-2023", "Agreements per year"))
+    if side:  # the earlier side first
+        times = tuple(sorted(times, key=lambda t: other_side(t, True) is not None))
     return Intent(kind=KIND, filters=tuple(f for f in base.filters if f.slot != "time"),
                   sides=tuple(replace(t, slot="side") for t in times), notes=base.notes)
 
@@ -89,5 +98,12 @@ def interpretation(v, intent: Intent) -> str:
 
 
 def describe(v, intent: Intent, columns: list[str], rows: list[list], row_count: int) -> str:
-    figures = "; ".join(f"{r[0]}: {r[1]}" for r in rows)
+    said, labels = set(), []
+    for r in rows:  # an explanation in brackets is said once ("before / after Brexit (the UK left the EU …)")
+        label = str(r[0])
+        for note in re.findall(r" \([^()]*\)", label):
+            label = label.replace(note, "") if note in said else label
+            said.add(note)
+        labels.append(label)
+    figures = "; ".join(f"{label}: {r[1]}" for label, r in zip(labels, rows, strict=True))
     return f"Agreements {filter_words(v, intent) + ', ' if intent.filters else ''}side by side: {figures}."
