@@ -8,3 +8,6 @@ from assistant.answer import Engine
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     return Engine.load(strict=True)  # an internal error fails the test that met it
+
+
+from tests.registry_fixtures import base_data, registry_url, store  # noqa: E402, F401  (the registry's fixtures)
