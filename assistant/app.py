@@ -227,8 +227,9 @@ def older(upto: int) -> None:
 
 
 def main() -> None:
-    engine = ui.engine()
+    engine = ui.engine(fresh=True)  # the newest data version: an accepted change reaches this session now
     _state()
+    st.session_state.conversation.engine = engine
     sidebar()
     st.title("Defence Pacts Assistant")
     typed = st.chat_input("Ask about European defence agreements…")

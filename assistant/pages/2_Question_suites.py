@@ -212,7 +212,7 @@ def show(results: list[suites.CaseResult]) -> None:
 
 def main() -> None:
     ui.navigation()
-    ui.engine()
+    ui.engine(fresh=True)
     st.title("Check lists")
     st.markdown(
         "A check list is a list of questions with the answers we expect. Run one after the data or the rules "

@@ -7,6 +7,7 @@ so two reviewers' accepts run one after the other and neither is lost.
 
 from __future__ import annotations
 
+import queue
 import sqlite3
 import urllib.parse
 from collections.abc import Iterator, Sequence
@@ -17,6 +18,7 @@ from typing import Any
 from assistant.errors import AssistantError
 
 BUSY_MS = 15000
+IDLE_CONNECTIONS = 4  # open connections kept for the next transaction
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS proposals (
@@ -82,6 +84,7 @@ class Backend:
     def __init__(self, url: str):
         self.url = url
         self.kind = "postgresql" if url.startswith(("postgresql://", "postgres://")) else "sqlite"
+        self._idle: queue.LifoQueue = queue.LifoQueue(maxsize=IDLE_CONNECTIONS)
         if self.kind == "sqlite":
             path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
             self.path = Path(path).expanduser()
@@ -115,7 +118,11 @@ class Backend:
     def transaction(self, write: bool = False) -> Iterator[Tx]:
         """A transaction committed when the block ends, rolled back on any error. `write`: take the write lock
         first, so the block reads the newest committed state and no other writer runs until it ends."""
-        con = self._connect()
+        try:
+            con = self._idle.get_nowait()  # a PostgreSQL connection costs ~60 ms to open: keep a few
+        except queue.Empty:
+            con = self._connect()
+        healthy = False
         try:
             cur = con.cursor()
             if self.kind == "sqlite":
@@ -127,14 +134,21 @@ class Backend:
                     tx.run("SELECT value FROM meta WHERE key = 'data_version' FOR UPDATE")
             yield tx
             con.commit() if self.kind == "postgresql" else cur.execute("COMMIT")
+            healthy = True
         except BaseException:
             try:
                 con.rollback() if self.kind == "postgresql" else con.execute("ROLLBACK")
-            except Exception:
+                healthy = True
+            except Exception:  # the connection itself broke: it is closed, not kept
                 pass
             raise
         finally:
-            con.close()
+            try:
+                if not healthy:
+                    raise queue.Full
+                self._idle.put_nowait(con)
+            except queue.Full:
+                con.close()
 
 
 def _has_meta(tx: Tx) -> bool:

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -63,7 +64,7 @@ def apply(base: Dataset, changes: tuple[LoggedChange, ...]) -> Dataset:
                 rows[c.agreement_id] = check_row(cells, countries)
                 history.append(Change(c.day, c.agreement_id, c.column, c.old_value, c.new_value, c.reason))
             elif c.action == WITHDRAWN:
-                rows.pop(c.agreement_id)
+                rows.pop(c.agreement_id, None)  # absent once a published file left it out
     except (KeyError, ValueError, DataError) as e:
         raise DataError(f"The registry's change {c.seq} ({c.action} {c.agreement_id}) no longer applies to the "
                         f"bundled data: {getattr(e, 'message', e)}") from None
@@ -98,12 +99,11 @@ class LiveEngine:
         version, data = store.current()
         self._current = Versioned(version, build(data))
 
-    def get(self) -> Versioned:
-        import time
-
+    def get(self, force: bool = False) -> Versioned:
+        """The newest engine; `force` asks the registry now (after this process accepted a change)."""
         current = self._current
         now = time.monotonic()
-        if now - self._checked < self._every:
+        if not force and now - self._checked < self._every:
             return current
         self._checked = now
         try:

@@ -167,12 +167,12 @@ def check(p: Proposal, dataset: Dataset, today: dt.date | None = None) -> tuple[
     known: set[str] = set()
     for name in CORRECTABLE:
         value = row.get(name, "")
-        if name in ("title", "summary", "source_url"):
+        if name == "source_url" and value.strip() and (why := url_problem(value)):
+            found = [Problem(name, why)] + [p for p in _text_problems(name, value) if "long" in p.message]
+        elif name in ("title", "summary", "source_url"):
             found = _text_problems(name, value)
         else:
             found = [Problem(name, f"too long ({len(value)} characters).")] if len(value) > LIMITS[name] else []
-        if name == "source_url" and not found and value.strip() and (why := url_problem(value)):
-            found = [Problem(name, why)]
         if found:
             known.add(name)
             problems += found

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from assistant.data import CORRECTABLE, Agreement, Dataset, row_cells
 from assistant.errors import AssistantError
 from assistant.registry.backend import Backend, Tx
-from assistant.registry.config import RegistryConfig
+from assistant.registry.config import RegistryConfig, load_config
 from assistant.registry.current import ADDED, CORRECTED, WITHDRAWN, LoggedChange, apply, next_id
 from assistant.registry.proposals import ADD, CORRECT, WITHDRAW, Proposal, checked
 from assistant.registry.reviewers import Reviewer, Reviewers
@@ -190,9 +190,15 @@ class Store:
         return stored
 
 
+def open_store(base: Dataset, config: RegistryConfig | None = None) -> Store:
+    """The registry named by the configuration (environment, then Streamlit's secrets, then the default SQLite
+    file in the data folder), over the bundled data `base`."""
+    return Store(config or load_config(), base)
+
+
 def _row(data: Dataset, agreement_id: str) -> Agreement:
     return next(a for a in data.agreements if a.agreement_id == agreement_id)
 
 
-__all__ = ["Store", "StoredProposal", "Accepted", "ProposalClosed", "PENDING", "ACCEPTED", "REJECTED", "WITHDRAW",
+__all__ = ["open_store", "Store", "StoredProposal", "Accepted", "ProposalClosed", "PENDING", "ACCEPTED", "REJECTED", "WITHDRAW",
            "CORRECT", "ADD"]
