@@ -58,7 +58,7 @@ def registry_server(tmp_path_factory):
 
 def _choose(page, label: str, options: list[str]) -> None:
     """Pick options in a Streamlit selectbox or multiselect by typing them."""
-    box = page.get_by_label(label, exact=False).first
+    box = page.get_by_label(label, exact=True).first
     for option in options:
         box.click()
         box.fill(option)
@@ -85,26 +85,33 @@ def test_propose_review_and_the_open_chat_answers_with_the_new_row(registry_serv
     page.get_by_role("heading", name="Propose an agreement").wait_for(timeout=60_000)
     _settled(page)
     page.get_by_label("Title (the English name of the document)").fill(TITLE)
-    date = page.get_by_label("Date signed")
-    date.fill("2026-02-03")
-    date.press("Enter")
+    for part, value in (("year", "2026"), ("month", "02"), ("day", "03")):  # the date field's three segments
+        page.get_by_role("spinbutton", name=f"{part}, Date signed").click()
+        page.keyboard.type(value)
+    page.keyboard.press("Tab")
     _settled(page)
     _choose(page, "Parties (every signatory state)", ["France", "Poland"])
-    _choose(page, "Form", ["cooperation agreement"])
+    form = page.locator('[data-testid="stSelectbox"]').filter(has_text="Form").first
+    form.click()
+    page.keyboard.type("cooperation")
+    page.get_by_role("option", name="cooperation agreement").click()
     _choose(page, "Topics", ["cyber"])
     page.get_by_label("Summary (one or two sentences in your own words)").fill("A synthetic row made by the tests.")
     url = page.get_by_label("Source (a public web page that documents the agreement)")
     url.fill("https://example.org/synthetic/browser")
     url.press("Tab")
     _settled(page)
+    page.screenshot(path=str(ARTIFACTS / "registry-0-form.png"), full_page=True)
     page.get_by_role("button", name="Send for review").click()
+    _settled(page)
+    page.screenshot(path=str(ARTIFACTS / "registry-0b-sent.png"), full_page=True)
     page.get_by_text("is waiting for a reviewer").wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "registry-1-proposed.png"))
 
     page.goto(f"{registry_server}/Review", wait_until="domcontentloaded")
     page.get_by_role("heading", name="Review proposals").wait_for(timeout=60_000)
     page.get_by_label("Reviewer name").fill("rita")
-    page.get_by_label("Password").fill("rita-secret-1")
+    page.get_by_role("textbox", name="Password").fill("rita-secret-1")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Proposal 1").wait_for(timeout=30_000)
     _settled(page)

@@ -18,7 +18,7 @@ from assistant.registry.store import StoredProposal
 st.set_page_config(page_title="Review proposals · Defence Pacts Assistant", page_icon=":material/fact_check:",
                    layout="wide")
 
-LABELS = {"title": "Title", "signed_date": "Date signed", "date_precision": "Date known to the", "parties": "Parties",
+LABELS = {"title": "Title", "signed_date": "Date signed", "date_precision": "Date precision", "parties": "Parties",
           "form": "Form", "topics": "Topics", "mutual_defence_clause": "Mutual defence clause", "summary": "Summary",
           "source_url": "Source"}
 KIND_WORDS = {ADD: "Add", "correct": "Correct", WITHDRAW: "Withdraw"}
