@@ -86,14 +86,30 @@ def registry() -> Store:
     return open_store(load_dataset())
 
 
-def _current(force: bool = False) -> Engine:
+def _current(force: bool = False) -> tuple[int | None, Engine]:
+    """(data version, engine); the version is None when the registry could not be opened."""
     live = _live()
-    return live.get(force).engine if isinstance(live, LiveEngine) else live  # type: ignore[return-value]
+    if isinstance(live, LiveEngine):
+        v = live.get(force)
+        return v.version, v.engine  # type: ignore[return-value]
+    return None, live
 
 
 def data_changed() -> None:
     """This session accepted a change: take the new data version now, not at the next periodic check."""
-    st.session_state.engine = _current(force=True)
+    st.session_state.engine_version, st.session_state.engine = _current(force=True)
+
+
+def engine_version() -> int | None:
+    """The registry's data version of the engine this page answers with (None: the bundled data alone)."""
+    engine()
+    return st.session_state.get("engine_version")
+
+
+@st.cache_resource(show_spinner="Loading the data as it stood then…", max_entries=4)
+def engine_at(version: int) -> Engine:
+    """An engine over the data as it stood at an earlier version (to explain a pinned question's change)."""
+    return Engine(Database.from_dataset(registry().data_at(version)))
 
 
 def engine(fresh: bool = False) -> Engine:
@@ -104,7 +120,7 @@ def engine(fresh: bool = False) -> Engine:
     try:
         s = st.session_state
         if fresh or "engine" not in s:
-            s.engine = _current()
+            s.engine_version, s.engine = _current()
         return s.engine
     except DataError as e:
         st.error(f"The data could not be loaded, so I cannot answer questions yet.\n\n{e.message}")

@@ -137,3 +137,27 @@ def test_a_correction_is_proposed_from_the_row_as_it_stands(registry_home):
     (stored,) = ui.registry().proposals()
     assert stored.proposal.kind == "correct" and stored.proposal.fields == {"title": title.value}
     assert re.search(r"\(corrected\)$", stored.proposal.fields["title"])
+
+
+def test_a_saved_question_reports_the_data_changed_and_is_re_pinned_in_one_click(registry_home, tmp_path, monkeypatch):
+    monkeypatch.setenv("DPA_CHECK_LISTS", str(tmp_path / "lists"))
+    chat = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    ask(chat, QUESTION)
+    chat.button(key="pin-0").click().run()  # "Save this question to a check list"
+    assert not chat.exception
+
+    store = ui.registry()
+    from tests.registry_fixtures import synthetic
+
+    store.accept(store.propose(synthetic(7)), store.reviewers.sign_in("rita", "rita-secret-1"))
+    ui._live().get(force=True)  # accepted elsewhere: as after the live engine's periodic check (1 s)
+    lists = page("2_Question_suites")
+    next(b for b in lists.button if b.label == "Run 1 questions").click().run()
+    assert not lists.exception
+    results = lists.dataframe[-1].value
+    assert results["Result"].iloc[0] == "✗ FAIL"
+    changed = results["What changed"].iloc[0]
+    assert changed.startswith("the data changed: added A") and "Synthetic test arrangement number 7" in changed
+    lists.button(key="repin").click().run()
+    next(b for b in lists.button if b.label == "Run 1 questions").click().run()
+    assert lists.dataframe[-1].value["Result"].iloc[0] == "✓ pass"

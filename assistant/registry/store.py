@@ -100,6 +100,11 @@ class Store:
             version = self._version(tx)
             return version, apply(self.base, self._log(tx, version))
 
+    def data_at(self, version: int) -> Dataset:
+        """The data as it stood at an earlier data version (a pinned question is explained against it)."""
+        with self.backend.transaction() as tx:
+            return apply(self.base, self._log(tx, version))
+
     def log(self, agreement_id: str | None = None) -> tuple[LoggedChange, ...]:
         """The change log, oldest first (one agreement's history with `agreement_id`)."""
         with self.backend.transaction() as tx:
