@@ -42,6 +42,7 @@ PAGES = (  # (script relative to assistant/, label, icon): the sidebar navigatio
     ("pages/3_About_the_data.py", "About the data", ":material/info:"),
     ("pages/4_Propose_an_agreement.py", "Propose an agreement", ":material/add_circle:"),
     ("pages/5_Review.py", "Review proposals", ":material/fact_check:"),
+    ("pages/6_Monitor.py", "Monitor overlaps and gaps", ":material/monitoring:"),
 )
 
 
