@@ -4,6 +4,7 @@ asked while a change is accepted sees the data before it or after it, never half
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -17,6 +18,29 @@ QUESTION = "How many agreements are there?"
 
 def build(data):
     return Engine(Database.from_dataset(data), strict=True)
+
+
+@pytest.mark.parametrize("registry_url", ["sqlite"], indirect=True)
+def test_a_question_asked_while_another_builds_the_new_engine_answers_at_once_on_the_old_one(store):
+    started, release = threading.Event(), threading.Event()
+
+    def slow_build(data):
+        if len(data.agreements) > len(store.base.agreements):  # the rebuild, not the first build
+            started.set()
+            release.wait(30)
+        return build(data)
+
+    live = LiveEngine(store, slow_build)
+    store.accept(store.propose(synthetic(1)), sign_in(store))
+    builder = threading.Thread(target=live.get)
+    builder.start()
+    assert started.wait(30)
+    t0 = time.perf_counter()
+    assert live.get().version == 0  # not blocked behind the build
+    assert time.perf_counter() - t0 < 1.0
+    release.set()
+    builder.join()
+    assert live.get().version == 1
 
 
 @pytest.mark.parametrize("registry_url", ["sqlite", "postgresql"], indirect=True)
@@ -62,7 +86,10 @@ def test_questions_asked_while_changes_are_accepted_never_see_half_a_change(stor
         fix = Proposal.of(CORRECT, {"summary": f"Corrected {i}.", "title": f"Corrected title {i}"},
                           agreement_id=target, reason="test")
         store.accept(store.propose(fix), reviewer)
-    live.get()
+    assert live.get(force=True).version == 2 * n
+    deadline = time.monotonic() + 30
+    while not any(s[0] == 2 * n for s in list(seen)) and time.monotonic() < deadline:
+        time.sleep(0.05)  # let the askers answer on the last version too
     stop.set()
     for t in askers:
         t.join()

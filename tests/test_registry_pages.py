@@ -161,3 +161,13 @@ def test_a_saved_question_reports_the_data_changed_and_is_re_pinned_in_one_click
     lists.button(key="repin").click().run()
     next(b for b in lists.button if b.label == "Run 1 questions").click().run()
     assert lists.dataframe[-1].value["Result"].iloc[0] == "✓ pass"
+
+
+def test_with_the_registry_unreachable_the_chat_still_answers_and_the_pages_say_why(registry_home, monkeypatch):
+    monkeypatch.setenv("DPA_REGISTRY_URL", "postgresql://nobody@127.0.0.1:1/none")  # nothing listens on port 1
+    chat = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert last_answer(ask(chat, "How many agreements are there?")).row_count == len(load_dataset().agreements)
+    proposer = page("4_Propose_an_agreement")
+    assert "registry could not be opened" in proposer.error[0].value and not proposer.button
+    review = page("5_Review")
+    assert "registry could not be opened" in review.error[0].value

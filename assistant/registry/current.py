@@ -113,8 +113,12 @@ class LiveEngine:
             return current
         if version == current.version:
             return current
-        with self._lock:  # one rebuild at a time; whoever waited finds it done
+        if not self._lock.acquire(blocking=force):  # another question is building it: answer on the old one
+            return current
+        try:
             if self._current.version < version:
                 built_version, data = self._store.current()
                 self._current = Versioned(built_version, self._build(data))
+        finally:
+            self._lock.release()
         return self._current
