@@ -1,6 +1,6 @@
 """The registry's round trip in a real browser (Debian Chromium, as tests/test_browser.py): a chat opened first,
 a proposal typed into the form, a reviewer signs in and accepts it, and the open chat's next answer cites the
-new row. The server runs on a temporary registry; the proposal is synthetic."""
+new row. The server runs on a temporary registry, SQLite and then PostgreSQL; the proposal is synthetic."""
 
 from __future__ import annotations
 
@@ -15,20 +15,28 @@ from playwright.sync_api import expect
 
 from assistant.data import load_dataset
 from assistant.registry.reviewers import hash_password
+from tests.registry_fixtures import PG_ENV, _pg_database
 from tests.test_browser import ARTIFACTS, ASSISTANT, ROOT, _free_port, _open, _settled, browser  # noqa: F401
 
 COUNT = "How many agreements are there?"
 TITLE = "Synthetic browser arrangement on cyber ranges (not a real agreement)"
 
 
-@pytest.fixture(scope="module")
-def registry_server(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def registry_server(request, tmp_path_factory):
     port, home = _free_port(), tmp_path_factory.mktemp("registry")
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-registry-server.log", "w")
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "DPA_DATA_HOME": str(home),
            "DPA_REVIEWERS": f"rita={hash_password('rita-secret-1')}"}
     env.pop("DPA_REGISTRY_URL", None)
+    drop = None
+    if request.param == "postgresql":
+        if not os.environ.get(PG_ENV):
+            if os.environ.get("DPA_REQUIRE_POSTGRES"):
+                pytest.fail(f"{PG_ENV} is not set but DPA_REQUIRE_POSTGRES asks for the PostgreSQL tests")
+            pytest.skip(f"no PostgreSQL server ({PG_ENV} unset)")
+        env["DPA_REGISTRY_URL"], drop = _pg_database(os.environ[PG_ENV])
+    log = open(ARTIFACTS / f"streamlit-registry-server-{request.param}.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "assistant/app.py", "--server.port", str(port),
                              "--server.headless", "true", "--browser.gatherUsageStats", "false",
                              "--server.fileWatcherType", "none"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
@@ -54,6 +62,8 @@ def registry_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        if drop:
+            drop()
 
 
 def _choose(page, label: str, options: list[str]) -> None:

@@ -5,6 +5,7 @@ here are synthetic and live in a temporary registry."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from assistant import cli, ui
 from assistant.data import load_dataset
 from assistant.registry.reviewers import hash_password
+from tests.registry_fixtures import PG_ENV, _pg_database
 from tests.test_app import APP, TIMEOUT, ask, last_answer, plain
 
 TITLE = "Synthetic round-trip arrangement on cyber ranges (not a real agreement)"
@@ -20,15 +22,24 @@ QUESTION = "Which agreements did France and Poland sign together in 2026?"
 
 
 @pytest.fixture
-def registry_home(tmp_path, monkeypatch):
-    """A fresh registry in a temporary data folder and one reviewer, for this test's app runs only."""
+def registry_home(request, tmp_path, monkeypatch):
+    """A fresh registry and one reviewer for this test's app runs only: a SQLite file in a temporary data
+    folder, or (parametrized with 'postgresql') a new database on the test server."""
     monkeypatch.setenv("DPA_DATA_HOME", str(tmp_path))
     monkeypatch.setenv("DPA_REVIEWERS", f"rita={hash_password('rita-secret-1')}")
+    drop = None
+    if getattr(request, "param", "sqlite") == "postgresql":
+        if not os.environ.get(PG_ENV):
+            pytest.skip(f"no PostgreSQL server ({PG_ENV} unset)")
+        url, drop = _pg_database(os.environ[PG_ENV])
+        monkeypatch.setenv("DPA_REGISTRY_URL", url)
     ui.registry.clear()
     ui._live.clear()
     yield tmp_path
     ui.registry.clear()
     ui._live.clear()
+    if drop:
+        drop()
 
 
 def page(name: str) -> AppTest:
@@ -55,6 +66,7 @@ def errors(at: AppTest) -> list[str]:
     return [plain(e.value) for e in at.error]
 
 
+@pytest.mark.parametrize("registry_home", ["sqlite", "postgresql"], indirect=True)
 def test_propose_review_accept_then_the_chat_and_the_export_reflect_it(registry_home, capsys):
     n = len(load_dataset().agreements)
     chat = AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # a session open before the change
