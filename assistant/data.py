@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import os
 import tempfile
 from dataclasses import dataclass, replace
@@ -54,6 +55,7 @@ CHANGE_COLUMNS = ("changed_on", "agreement_id", "column", "old_value", "new_valu
 CORRECTABLE = ("title", "signed_date", "date_precision", "parties", "form", "topics", "mutual_defence_clause",
                "summary", "source_url")
 ADDED = "added"
+WITHDRAWN = "withdrawn"  # a row taken out through the registry: old_value holds its cells (JSON), to restore it
 BOOLEANS = {"true": True, "false": False}
 
 
@@ -122,6 +124,9 @@ class Dataset:
         later = [c for c in self.changes if c.changed_on > day]
         added = {c.agreement_id for c in later if c.column == ADDED}
         rows = {a.agreement_id: a for a in self.agreements if a.agreement_id not in added}
+        for c in later:  # a row withdrawn since `day` was still in the data then
+            if c.column == WITHDRAWN and c.agreement_id not in added:
+                rows[c.agreement_id] = check_row(json.loads(c.old_value), self.countries)
         for c in reversed(later):  # newest first, so each cell ends at the value it had on `day`
             if c.column in CORRECTABLE and c.agreement_id in rows:
                 rows[c.agreement_id] = _with_cell(rows[c.agreement_id], c.column, c.old_value)

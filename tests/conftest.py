@@ -7,7 +7,6 @@ import pytest
 
 from assistant.answer import Engine
 
-
 # The app's registry (assistant/registry) must never be a real one during tests: a fresh SQLite file in a
 # temporary data folder, for this process and the Streamlit servers the browser tests start.
 for _key in ("DPA_REGISTRY_URL", "DPA_REVIEWERS"):

@@ -1,6 +1,6 @@
 """The registry's round trip in a real browser (Debian Chromium, as tests/test_browser.py): a chat opened first,
-a proposal typed into the form, a reviewer signs in and accepts it, and the open chat's next answer cites the
-new row. The server runs on a temporary registry, SQLite and then PostgreSQL; the proposal is synthetic."""
+a proposal typed into the form, a reviewer signs in and accepts it, and the open chat's next answer has the
+new row in its count. The server runs on a temporary registry, SQLite and then PostgreSQL; the proposal is synthetic."""
 
 from __future__ import annotations
 

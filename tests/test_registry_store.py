@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from assistant.data import row_cells
+from assistant.data import BRIEF_END, row_cells
 from assistant.registry.current import ADDED, CORRECTED, WITHDRAWN
 from assistant.registry.proposals import CORRECT, WITHDRAW, Proposal, ProposalRefused
 from assistant.registry.reviewers import NotAReviewer, Reviewer, Reviewers
@@ -154,3 +154,17 @@ def test_two_reviewers_accepting_different_proposals_at_once_lose_nothing(store,
 def test_every_bundled_row_reads_back_the_same_through_the_registry(store, base_data):
     _, data = store.current()
     assert [row_cells(a) for a in data.agreements] == [row_cells(a) for a in base_data.agreements]
+
+
+def test_a_suite_written_against_older_data_still_sees_a_row_withdrawn_since(store, base_data):
+    """Dataset.as_of: a row withdrawn through the registry today was in the data on 30 September 2025, and a row
+    added today was not."""
+    old = next(a for a in base_data.agreements if a.signed_date.year == 2020)
+    store.accept(store.propose(Proposal(WITHDRAW, (), old.agreement_id, "test")), sign_in(store))
+    store.accept(store.propose(synthetic(1, signed_date="2020-05-05")), sign_in(store))
+    _, data = store.current()
+    assert old.agreement_id not in {a.agreement_id for a in data.agreements}
+    then, expected = data.as_of(BRIEF_END), base_data.as_of(BRIEF_END)
+    assert sorted(row_cells(a)["agreement_id"] for a in then.agreements) == \
+        sorted(a.agreement_id for a in expected.agreements)
+    assert next(a for a in then.agreements if a.agreement_id == old.agreement_id) == old

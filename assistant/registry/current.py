@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.data import ADDED as LOG_ADDED
+from assistant.data import WITHDRAWN as LOG_WITHDRAWN
 from assistant.data import Change, Dataset, check_row, row_cells
 from assistant.errors import DataError
 
@@ -65,6 +66,7 @@ def apply(base: Dataset, changes: tuple[LoggedChange, ...]) -> Dataset:
                 history.append(Change(c.day, c.agreement_id, c.column, c.old_value, c.new_value, c.reason))
             elif c.action == WITHDRAWN:
                 rows.pop(c.agreement_id, None)  # absent once a published file left it out
+                history.append(Change(c.day, c.agreement_id, LOG_WITHDRAWN, c.old_value, "", c.reason))
     except (KeyError, ValueError, DataError) as e:
         raise DataError(f"The registry's change {c.seq} ({c.action} {c.agreement_id}) no longer applies to the "
                         f"bundled data: {getattr(e, 'message', e)}") from None
