@@ -14,13 +14,12 @@ from assistant.registry.reviewers import NotAReviewer, Reviewer, Reviewers
 from assistant.registry.store import ACCEPTED, PENDING, REJECTED, ProposalClosed
 from tests.registry_fixtures import BACKENDS, REVIEWERS, sign_in, synthetic
 
-pytestmark = pytest.mark.parametrize("registry_url", BACKENDS, indirect=True)
-
 
 def highest(data) -> int:
     return max(int(a.agreement_id[1:]) for a in data.agreements)
 
 
+@pytest.mark.parametrize("registry_url", BACKENDS, indirect=True)
 def test_an_accepted_addition_gets_the_next_id_and_a_new_version_and_is_logged(store, base_data):
     pid = store.propose(synthetic(1))
     assert store.version() == 0 and [p.id for p in store.proposals()] == [pid]
@@ -38,6 +37,7 @@ def test_an_accepted_addition_gets_the_next_id_and_a_new_version_and_is_logged(s
     assert not store.proposals()  # nothing pending
 
 
+@pytest.mark.parametrize("registry_url", BACKENDS, indirect=True)
 def test_a_correction_logs_each_changed_cell_with_its_old_and_new_value(store, base_data):
     a = base_data.agreements[0]
     cells = {"title": a.title + " (corrected)", "topics": "air_defence;training"}
@@ -54,6 +54,7 @@ def test_a_correction_logs_each_changed_cell_with_its_old_and_new_value(store, b
     assert len(data.agreements) == len(base_data.agreements)
 
 
+@pytest.mark.parametrize("registry_url", BACKENDS, indirect=True)
 def test_a_withdrawn_row_leaves_the_data_and_its_id_is_never_given_again(store, base_data):
     last = f"A{highest(base_data):04d}"
     pid = store.propose(Proposal(WITHDRAW, (), last, "not a defence agreement"))
@@ -66,6 +67,7 @@ def test_a_withdrawn_row_leaves_the_data_and_its_id_is_never_given_again(store, 
     assert added.agreement_id == f"A{highest(base_data) + 1:04d}"  # one past the highest ever used
 
 
+@pytest.mark.parametrize("registry_url", BACKENDS, indirect=True)
 def test_a_rejected_proposal_changes_nothing(store):
     pid = store.propose(synthetic(3))
     store.reject(pid, sign_in(store), note="no source")
@@ -73,6 +75,7 @@ def test_a_rejected_proposal_changes_nothing(store):
     assert (store.proposal(pid).status, store.proposal(pid).note) == (REJECTED, "no source")
 
 
+@pytest.mark.parametrize("registry_url", BACKENDS, indirect=True)
 def test_a_proposal_is_decided_once(store):
     pid = store.propose(synthetic(4))
     store.accept(pid, sign_in(store))
@@ -82,6 +85,7 @@ def test_a_proposal_is_decided_once(store):
     assert store.version() == 1 and len(store.log()) == 1
 
 
+@pytest.mark.parametrize("registry_url", BACKENDS, indirect=True)
 @pytest.mark.parametrize("who", [
     None,
     "rita",
@@ -97,6 +101,7 @@ def test_a_non_reviewer_calling_the_store_directly_is_refused_and_nothing_is_wri
     assert store.version() == 0 and not store.log() and store.proposal(pid).status == PENDING
 
 
+@pytest.mark.parametrize("registry_url", BACKENDS, indirect=True)
 @pytest.mark.parametrize("name, password", [("rita", "wrong"), ("mallory", "rita-secret-1"), ("", ""),
                                             ("rita", "rolf-secret-2")])
 def test_sign_in_refuses_a_wrong_name_or_password(store, name, password):
@@ -104,6 +109,7 @@ def test_sign_in_refuses_a_wrong_name_or_password(store, name, password):
         store.reviewers.sign_in(name, password)
 
 
+@pytest.mark.parametrize("registry_url", BACKENDS, indirect=True)
 def test_accepting_checks_again_against_the_data_as_it_now_stands(store, base_data):
     a = base_data.agreements[1]
     fix = store.propose(Proposal.of(CORRECT, {"summary": "Corrected summary."}, agreement_id=a.agreement_id,
@@ -115,6 +121,7 @@ def test_accepting_checks_again_against_the_data_as_it_now_stands(store, base_da
     assert store.version() == 1 and store.proposal(fix).status == PENDING
 
 
+@pytest.mark.parametrize("registry_url", BACKENDS, indirect=True)
 def test_the_change_log_cannot_be_rewritten(store):
     store.accept(store.propose(synthetic(6)), sign_in(store))
     for sql in ("UPDATE changes SET reason = 'rewritten'", "DELETE FROM changes"):
@@ -124,6 +131,7 @@ def test_the_change_log_cannot_be_rewritten(store):
     assert store.log()[0].reason == "test"
 
 
+@pytest.mark.parametrize("registry_url", BACKENDS, indirect=True)
 def test_two_reviewers_accepting_different_proposals_at_once_lose_nothing(store, base_data):
     n = 8
     ids = [store.propose(synthetic(10 + i, signed_date=f"2026-01-{10 + i:02d}")) for i in range(n)]
@@ -151,11 +159,13 @@ def test_two_reviewers_accepting_different_proposals_at_once_lose_nothing(store,
     assert {e.proposed_by for e in store.log()} == {"tester"} and {e.reviewed_by for e in store.log()} == {"rita", "rolf"}
 
 
+@pytest.mark.parametrize("registry_url", BACKENDS, indirect=True)
 def test_every_bundled_row_reads_back_the_same_through_the_registry(store, base_data):
     _, data = store.current()
     assert [row_cells(a) for a in data.agreements] == [row_cells(a) for a in base_data.agreements]
 
 
+@pytest.mark.parametrize("registry_url", BACKENDS, indirect=True)
 def test_a_suite_written_against_older_data_still_sees_a_row_withdrawn_since(store, base_data):
     """Dataset.as_of: a row withdrawn through the registry today was in the data on 30 September 2025, and a row
     added today was not."""
@@ -168,3 +178,16 @@ def test_a_suite_written_against_older_data_still_sees_a_row_withdrawn_since(sto
     assert sorted(row_cells(a)["agreement_id"] for a in then.agreements) == \
         sorted(a.agreement_id for a in expected.agreements)
     assert next(a for a in then.agreements if a.agreement_id == old.agreement_id) == old
+
+
+def test_five_wrong_passwords_lock_a_name_for_five_minutes():
+    now = [1000.0]
+    reviewers = Reviewers(REVIEWERS, clock=lambda: now[0])
+    for _ in range(5):
+        with pytest.raises(NotAReviewer, match="do not match"):
+            reviewers.sign_in("rita", "guess")
+    with pytest.raises(NotAReviewer, match="Too many wrong passwords"):
+        reviewers.sign_in("rita", "rita-secret-1")  # even the right one, for now
+    assert reviewers.sign_in("rolf", "rolf-secret-2").name == "rolf"  # other names are not locked
+    now[0] += 301
+    assert reviewers.sign_in("rita", "rita-secret-1").name == "rita"

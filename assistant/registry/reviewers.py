@@ -11,6 +11,9 @@ import base64
 import hashlib
 import hmac
 import secrets
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.errors import AssistantError
@@ -52,12 +55,18 @@ class Reviewer:
     proof: str = field(repr=False)
 
 
+MAX_FAILURES, LOCKOUT_SECONDS = 5, 300  # five wrong passwords for a name: that name waits five minutes
+
+
 class Reviewers:
     """The reviewers of configuration (name -> password hash) and a key made when this object is."""
 
-    def __init__(self, hashes: tuple[tuple[str, str], ...]):
+    def __init__(self, hashes: tuple[tuple[str, str], ...], clock: Callable[[], float] = time.monotonic):
         self._hashes = dict(hashes)
         self._key = secrets.token_bytes(32)
+        self._clock = clock
+        self._failures: dict[str, list[float]] = {}  # name -> times of recent wrong passwords
+        self._lock = threading.Lock()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -67,12 +76,23 @@ class Reviewers:
         return hmac.new(self._key, name.encode(), hashlib.sha256).hexdigest()
 
     def sign_in(self, name: str, password: str) -> Reviewer:
-        stored = self._hashes.get((name or "").strip())
+        name = (name or "").strip()
+        now = self._clock()
+        with self._lock:
+            recent = [t for t in self._failures.get(name, []) if now - t < LOCKOUT_SECONDS]
+            self._failures[name] = recent
+        if len(recent) >= MAX_FAILURES:  # guessing is slowed to five tries per name every five minutes
+            raise NotAReviewer("Too many wrong passwords for this name; try again in a few minutes.")
+        stored = self._hashes.get(name)
         # A name that is not a reviewer costs the same scrypt as a wrong password (no timing hint).
         ok = password_matches(password or "", stored or hash_password("-", salt=b"0" * 16))
         if not stored or not ok:
+            with self._lock:
+                self._failures.setdefault(name, []).append(now)
             raise NotAReviewer(SIGN_IN_REFUSED)
-        return Reviewer(name.strip(), self._proof(name.strip()))
+        with self._lock:
+            self._failures.pop(name, None)
+        return Reviewer(name, self._proof(name))
 
     def check(self, reviewer: object) -> Reviewer:
         """The reviewer, if it came from this object's sign-in; else NotAReviewer."""
