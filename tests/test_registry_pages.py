@@ -183,3 +183,13 @@ def test_with_the_registry_unreachable_the_chat_still_answers_and_the_pages_say_
     assert "registry could not be opened" in proposer.error[0].value and not proposer.button
     review = page("5_Review")
     assert "registry could not be opened" in review.error[0].value
+
+
+def test_a_proposal_waiting_for_review_is_shown_as_a_likely_duplicate_to_the_next_proposer(registry_home):
+    first = fill(page("4_Propose_an_agreement"))
+    first.button(key="propose-send").click().run()
+    assert first.success
+    second = fill(page("4_Propose_an_agreement"), title="Franco-Polish cyber range arrangement",
+                  date=dt.date(2026, 2, 20))
+    assert "already proposed" in second.warning[0].value
+    assert "proposal 1" in list(second.dataframe[0].value["ID"])

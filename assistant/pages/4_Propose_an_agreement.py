@@ -13,7 +13,16 @@ import streamlit as st
 
 from assistant import memo, ui
 from assistant.data import FORMS, PRECISIONS, TOPICS, Agreement, row_cells
-from assistant.registry.proposals import ADD, CORRECT, LIMITS, WITHDRAW, Proposal, check, likely_duplicates
+from assistant.registry.proposals import (
+    ADD,
+    CORRECT,
+    LIMITS,
+    WITHDRAW,
+    Proposal,
+    check,
+    likely_duplicates,
+    proposed_rows,
+)
 
 st.set_page_config(page_title="Propose an agreement · Defence Pacts Assistant", page_icon=":material/add_circle:",
                    layout="wide")
@@ -113,6 +122,11 @@ def _send(proposal: Proposal) -> None:
         s[KEY + "sent"] = None
 
 
+def _start_afresh() -> None:
+    for k in ("problems", "sent"):
+        st.session_state.pop(KEY + k, None)
+
+
 def main() -> None:
     ui.navigation()
     engine = ui.engine(fresh=True)
@@ -127,13 +141,14 @@ def main() -> None:
         st.error("Proposals cannot be saved just now: the registry could not be opened. "
                  + ui.safe(getattr(e, "message", "")))
         return
-    action = ACTIONS[st.radio("What would you like to do?", list(ACTIONS), horizontal=True, key=KEY + "action")]
+    action = ACTIONS[st.radio("What would you like to do?", list(ACTIONS), horizontal=True, key=KEY + "action",
+                              on_change=_start_afresh)]
     current = None
     if action != ADD:
         by_id = {a.agreement_id: a for a in data.agreements}
         chosen = st.selectbox("Agreement", sorted(by_id, reverse=True), index=None, key=KEY + "id",
                               format_func=lambda i: f"{i} · {by_id[i].signed_date} · {by_id[i].title}",
-                              placeholder="Type a title, a year or an id")
+                              placeholder="Type a title, a year or an id", on_change=_start_afresh)
         _message("agreement_id")
         if chosen is None:
             return
@@ -152,9 +167,10 @@ def main() -> None:
 
     problems, row = check(proposal, data)
     if row is not None and action != WITHDRAW:
-        twins = likely_duplicates(row, data)
+        waiting = [(f"proposal {w.id}", w.proposal) for w in ui.registry().proposals()]
+        twins = likely_duplicates(row, data) + likely_duplicates(row, proposed_rows(waiting, data))
         if twins:
-            st.warning("Is it already in the data? These rows look alike; check them before sending:")
+            st.warning("Is it already in the data, or already proposed? These look alike; check them before sending:")
             st.dataframe([{"ID": d.agreement.agreement_id, "Title": d.agreement.title,
                            "Date": d.agreement.signed_date.isoformat(), "Parties": ", ".join(d.agreement.parties),
                            "Why": d.why} for d in twins], hide_index=True)

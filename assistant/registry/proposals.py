@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, utils
 
@@ -204,3 +204,14 @@ def likely_duplicates(row: Agreement, dataset: Dataset, limit: int = 5) -> tuple
         elif similar >= SIMILAR_TITLE:
             found.append((1, -similar, Duplicate(a, f"a similar title ({similar:.0f}% alike)")))
     return tuple(d for *_, d in sorted(found, key=lambda t: (t[0], t[1]))[:limit])
+
+
+def proposed_rows(proposals: list[tuple[str, Proposal]], dataset: Dataset) -> Dataset:
+    """Pending additions as rows (labelled, e.g. 'proposal 3'), to look for duplicates among them too."""
+    rows = []
+    for label, p in proposals:
+        if p.kind == ADD:
+            problems, row = check(p, dataset)
+            if row is not None:
+                rows.append(replace(row, agreement_id=label))
+    return Dataset(dataset.countries, tuple(rows))
