@@ -22,6 +22,7 @@ def _state() -> None:
         s.conversation = ui.engine().conversation()
         s.turns = []  # list[Answer], oldest first
         s.pinned = {}  # turn index -> where it was pinned
+        s.versions = {}  # turn index -> the registry's data version it was answered on (kept when pinned)
     s.setdefault("check_list", ui.DEFAULT_CHECK_LIST)
     s.setdefault("opened", set())  # older turns the user unfolded
 
@@ -64,7 +65,7 @@ def _shown(i: int, a: Answer) -> Shown:
 
 
 def _new_conversation() -> None:
-    for k in ("conversation", "turns", "pinned", "pending", "parts", "opened"):
+    for k in ("conversation", "turns", "pinned", "versions", "pending", "parts", "opened"):
         st.session_state.pop(k, None)
 
 
@@ -75,7 +76,8 @@ def _pin(i: int) -> None:
     target = ui.check_list_path(name)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        suites.pin(target, answer.question, answer, earlier=st.session_state.turns[:i])
+        suites.pin(target, answer.question, answer, earlier=st.session_state.turns[:i],
+                    version=st.session_state.versions.get(i))
         st.session_state.pinned[i] = name
     except Exception:
         ui.log.exception("could not save to %s", target)
@@ -227,8 +229,9 @@ def older(upto: int) -> None:
 
 
 def main() -> None:
-    engine = ui.engine()
+    engine = ui.engine(fresh=True)  # the newest data version: an accepted change reaches this session now
     _state()
+    st.session_state.conversation.engine = engine
     sidebar()
     st.title("Defence Pacts Assistant")
     typed = st.chat_input("Ask about European defence agreements…")
@@ -261,6 +264,7 @@ def main() -> None:
                     answer.changed.insert(0, f"read only the first {MAX_QUESTION} characters of your question "
                                              f"(it had {len(asked)})")
                 turns.append(answer)
+                st.session_state.versions[len(turns) - 1] = ui.engine_version()
             if answer is not None:
                 turn(len(turns) - 1, last=True)
         ui.scroll_to_last_question(len(turns))  # the answer's first line in view, not the end of its table

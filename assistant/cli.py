@@ -1,4 +1,4 @@
-"""Command line: ask / eval / build-db / figures (see ../shared/ANSWER_CONTRACT.md)."""
+"""Command line: ask / eval / build-db / figures / export-data / hash-password (see ../shared/ANSWER_CONTRACT.md)."""
 
 from __future__ import annotations
 
@@ -59,6 +59,33 @@ def _figures(args) -> int:
     return 0
 
 
+def _export_data(args) -> int:
+    from assistant.data import load_dataset
+    from assistant.registry.config import data_home
+    from assistant.registry.export import log_csv, write_export
+    from assistant.registry.store import open_store
+
+    bundled = load_dataset()
+    store = open_store(bundled)
+    version, current = store.current()
+    out = Path(args.out) if args.out else data_home() / "export" / "agreements.csv"
+    diff = write_export(bundled, current, out)
+    print(f"wrote {out}: {len(current.agreements)} agreements (registry data version {version}, {store.config.kind})")
+    if args.log:
+        Path(args.log).write_text(log_csv(store.log()), encoding="utf-8", newline="")
+        print(f"wrote {args.log}: the registry's change log")
+    print(f"diff against the bundled data/agreements.csv ({len(bundled.agreements)} agreements):")
+    print("\n".join(diff.lines()))
+    return 0
+
+
+def _hash_password(args) -> int:
+    from assistant.registry.reviewers import main_hash
+
+    print(main_hash())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m assistant", description="The Defence Pacts Assistant")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -75,6 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     fig = sub.add_parser("figures", help="the brief's headline figures beside ours")
     fig.add_argument("--charts", metavar="DIR", help="also write the brief's four graphs as PNG and SVG")
     fig.set_defaults(run=_figures)
+    export = sub.add_parser("export-data", help="write the current data (bundled CSV + accepted changes) as CSV "
+                                                "and print a diff against the bundled file")
+    export.add_argument("--out", help="the CSV to write (default: <data folder>/export/agreements.csv)")
+    export.add_argument("--log", metavar="PATH", help="also write the registry's change log as CSV")
+    export.set_defaults(run=_export_data)
+    hp = sub.add_parser("hash-password", help="hash a reviewer's password for the configuration (DPA_REVIEWERS)")
+    hp.set_defaults(run=_hash_password)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

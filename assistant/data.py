@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import os
 import tempfile
 from dataclasses import dataclass, replace
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from assistant.errors import DataError
+from assistant.errors import DataError, FieldError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -54,6 +55,7 @@ CHANGE_COLUMNS = ("changed_on", "agreement_id", "column", "old_value", "new_valu
 CORRECTABLE = ("title", "signed_date", "date_precision", "parties", "form", "topics", "mutual_defence_clause",
                "summary", "source_url")
 ADDED = "added"
+WITHDRAWN = "withdrawn"  # a row taken out through the registry: old_value holds its cells (JSON), to restore it
 BOOLEANS = {"true": True, "false": False}
 
 
@@ -122,6 +124,9 @@ class Dataset:
         later = [c for c in self.changes if c.changed_on > day]
         added = {c.agreement_id for c in later if c.column == ADDED}
         rows = {a.agreement_id: a for a in self.agreements if a.agreement_id not in added}
+        for c in later:  # a row withdrawn since `day` was still in the data then
+            if c.column == WITHDRAWN and c.agreement_id not in added:
+                rows[c.agreement_id] = check_row(json.loads(c.old_value), self.countries)
         for c in reversed(later):  # newest first, so each cell ends at the value it had on `day`
             if c.column in CORRECTABLE and c.agreement_id in rows:
                 rows[c.agreement_id] = _with_cell(rows[c.agreement_id], c.column, c.old_value)
@@ -186,7 +191,16 @@ class _Rows:
             self.records.append((line, dict(zip(header, cells, strict=True))))
 
     def fail(self, line: int, column: str, value: str, why: str) -> DataError:
-        return DataError(f"{self.name}, row {line}, column '{column}', value {value!r}: {why}")
+        return FieldError(f"{self.name}, row {line}, column '{column}', value {value!r}: {why}", column, value)
+
+
+class _OneRow:
+    """A single row outside any file (a proposal in the registry): faults name only the field."""
+
+    name = "proposal"
+
+    def fail(self, line: int, column: str, value: str, why: str) -> FieldError:
+        return FieldError(why, column, value)
 
 
 def _bool(rows: _Rows, line: int, column: str, value: str) -> bool:
@@ -275,6 +289,24 @@ def _agreement(rows: _Rows, line: int, r: dict[str, str], countries: dict[str, C
                      len(parties), scope, r["form"].strip(), tuple(topics),
                      _bool(rows, line, "mutual_defence_clause", r["mutual_defence_clause"]),
                      r["summary"].strip(), url)
+
+
+def check_row(record: dict[str, str], countries: tuple[Country, ...], today: dt.date | None = None) -> Agreement:
+    """One row given as the CSV's cells, checked by exactly the rules a file row meets; the first fault is raised
+    as a FieldError naming its column (the registry's proposals are checked here, never by a copy of the rules)."""
+    cells = {c: str(record.get(c, "") or "") for c in AGREEMENT_COLUMNS}
+    return _agreement(_OneRow(), 0, cells, {c.code: c for c in countries}, today or dt.date.today())  # type: ignore[arg-type]
+
+
+def row_cells(a: Agreement) -> dict[str, str]:
+    """An agreement as the CSV's cells (lists ';'-joined, booleans true/false), the inverse of check_row."""
+    return {
+        "agreement_id": a.agreement_id, "title": a.title, "signed_date": a.signed_date.isoformat(),
+        "date_precision": a.date_precision, "year": str(a.year), "parties": ";".join(a.parties),
+        "n_parties": str(a.n_parties), "scope": a.scope, "form": a.form, "topics": ";".join(a.topics),
+        "mutual_defence_clause": "true" if a.mutual_defence_clause else "false", "summary": a.summary,
+        "source_url": a.source_url,
+    }
 
 
 def load_agreements(path: Path, countries: tuple[Country, ...], today: dt.date | None = None) -> tuple[Agreement, ...]:

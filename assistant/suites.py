@@ -23,15 +23,19 @@ rows added later cannot change its pinned counts. Without it, a suite runs on al
 In YAML, a case may be a plain question, a mapping, or a mapping `{conversation: [case, ...]}` whose
 turns are asked in order in one conversation. A CSV suite (for spreadsheets) has the columns
 question, expected_status, expected_count, expected_contains (and optional conversation: turns with
-the same conversation id are asked in order).
+the same conversation id are asked in order). A case pinned from an answer also keeps the reading it was
+pinned with — the registry's data version and the answer's SQL (pinned_version, pinned_sql) — so that a later
+failure can be told apart: "the data changed" (the same SQL; the rows added, corrected or withdrawn since the
+pin that explain it) or "the reading changed" (other SQL: a regression or an improvement to review).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,6 +119,10 @@ def _load_csv(path: Path) -> Suite:
             expect["count"] = int(float(r["expected_count"]))
         if (r.get("expected_contains") or "").strip():
             expect["contains"] = r["expected_contains"].strip()
+        if (r.get("pinned_version") or "").strip().isdigit():
+            expect["pinned_version"] = int(r["pinned_version"])
+        if (r.get("pinned_sql") or "").strip():
+            expect["pinned_sql"] = r["pinned_sql"].strip()
         key = (r.get("conversation") or "").strip() or f"row{i}"
         groups.setdefault(key, []).append(Case((r.get("question") or "").strip(), expect))
     return Suite(path.stem, tuple(tuple(g) for g in groups.values()))
@@ -253,38 +261,52 @@ def report(results: list[CaseResult]) -> tuple[str, bool]:
     return "\n".join(lines), not failed and n > 0
 
 
-def _snapshot(answer: Answer) -> dict[str, Any]:
+def _snapshot(answer: Answer, version: int | None = None) -> dict[str, Any]:
     expect: dict[str, Any] = {"status": answer.status}
     if answer.status == "ok":
         expect["count"] = answer.row_count
+    if version is not None:
+        expect["pinned_version"] = version
+    if answer.sql:
+        expect["pinned_sql"] = answer.sql
     return expect
 
 
-CSV_COLUMNS = ["question", "expected_status", "expected_count", "expected_contains", "conversation"]
+CSV_COLUMNS = ["question", "expected_status", "expected_count", "expected_contains", "conversation",
+               "pinned_version", "pinned_sql"]
 
 
-def pin(path: Path | str, question: str, answer: Answer, earlier: Sequence[Answer] = ()) -> None:
-    """Append a question with its current result as the expected one (a snapshot) to a CSV or YAML suite.
+def _csv_row(q: str, expect: dict[str, Any], group: str, contains: str = "") -> dict[str, str]:
+    return {"question": q, "expected_status": expect["status"], "expected_count": str(expect.get("count", "")),
+            "expected_contains": contains, "conversation": group,
+            "pinned_version": str(expect.get("pinned_version", "")), "pinned_sql": expect.get("pinned_sql", "")}
+
+
+def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def pin(path: Path | str, question: str, answer: Answer, earlier: Sequence[Answer] = (),
+        version: int | None = None) -> None:
+    """Append a question with its current result as the expected one (a snapshot) to a CSV or YAML suite, with
+    the reading it was pinned with (`version`: the registry's data version; the answer's SQL).
 
     `earlier` are the answers before it in the same conversation: a follow-up ("And Germany?") is only
     meaningful after them, so they are pinned with it as one conversation, each with its own snapshot.
     """
     path = Path(path)
-    turns = [(a.question, _snapshot(a)) for a in earlier] + [(question, _snapshot(answer))]
+    turns = [(a.question, _snapshot(a, version)) for a in earlier] + [(question, _snapshot(answer, version))]
     if path.suffix.lower() == ".csv":
         rows: list[dict[str, str]] = []
         if path.exists():
             with open(path, encoding="utf-8-sig", newline="") as f:
                 rows = list(csv.DictReader(f))
         group = f"pin{len(rows) + 1}" if len(turns) > 1 else ""
-        for q, expect in turns:
-            rows.append({"question": q, "expected_status": expect["status"],
-                         "expected_count": str(expect.get("count", "")), "expected_contains": "",
-                         "conversation": group})
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-            w.writeheader()
-            w.writerows(rows)
+        rows += [_csv_row(q, expect, group) for q, expect in turns]
+        _write_csv(path, rows)
         return
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
     suite = dict(data) if isinstance(data, dict) else {"cases": data or []}
@@ -293,3 +315,74 @@ def pin(path: Path | str, question: str, answer: Answer, earlier: Sequence[Answe
     cases.append(items[0] if len(items) == 1 else {"conversation": items})
     # Other keys (data_until) stay; the caller pins with an engine over the same data (Engine.as_of).
     path.write_text(yaml.safe_dump(suite, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+DATA_CHANGED, READING_CHANGED = "the data changed", "the reading changed"
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Why a pinned case's result changed: the verdict and the rows that explain it."""
+
+    verdict: str  # DATA_CHANGED, READING_CHANGED, or "" (not pinned with its reading, or nothing to say)
+    rows: tuple[str, ...] = ()  # "added A0362 Title", "corrected A0001 (title)", "withdrawn A0361 Title"
+
+    def words(self) -> str:
+        if not self.verdict:
+            return ""
+        return self.verdict + (": " + "; ".join(self.rows) if self.rows else "")
+
+
+def _ids(engine: Engine, sql: str) -> set[str]:
+    result = engine.db.execute(sql)
+    if "agreement_id" not in result.columns:
+        return set()
+    i = result.columns.index("agreement_id")
+    return {r[i] for r in result.rows}
+
+
+def diagnose(result: CaseResult, version: int, engine_now: Engine, engine_at: Callable[[int], Engine],
+             changes: Sequence[Any]) -> Diagnosis:
+    """Tell a failed pinned case's cause: other SQL than pinned -> the reading changed; the same SQL on a newer
+    data version -> the data changed, with the registry's changes since the pin (`changes`: LoggedChange lines)
+    that touch the rows the SQL returns then or now (all of them when the answer lists no agreements)."""
+    e, a = result.expected, result.answer
+    if result.ok or a is None or "pinned_sql" not in e:
+        return Diagnosis("")
+    if (a.sql or "") != e["pinned_sql"]:
+        return Diagnosis(READING_CHANGED, ("SQL now: " + " ".join((a.sql or "none").split()),))
+    then = e.get("pinned_version")
+    if then is None or then == version:
+        return Diagnosis("")
+    since = [c for c in changes if then < c.data_version <= version]
+    touched = _ids(engine_at(then), e["pinned_sql"]) | _ids(engine_now, e["pinned_sql"])
+    explaining = [c for c in since if c.agreement_id in touched] or since
+    lines, seen = [], set()
+    for c in explaining:
+        if (c.agreement_id, c.action) in seen and c.action != "corrected":
+            continue
+        seen.add((c.agreement_id, c.action))
+        title = json.loads(c.new_value or c.old_value or "{}").get("title", "") if c.action != "corrected" else ""
+        what = f"{c.action} {c.agreement_id}" + (f" {title}" if title else f" ({c.column})")
+        lines.append(f"{what} (version {c.data_version}, {c.changed_at[:10]})")
+    return Diagnosis(DATA_CHANGED, tuple(lines))
+
+
+def repin(path: Path | str, results: Sequence[CaseResult], version: int | None) -> int:
+    """Re-pin a CSV check list in one go: every failed case takes its current answer (status, count, SQL) and
+    `version` as the expected ones. The results must come from running this file. Returns how many changed."""
+    path = Path(path)
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    groups: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):  # the order _load_csv runs them in
+        groups.setdefault((r.get("conversation") or "").strip() or f"row{i}", []).append(i)
+    order = [i for g in groups.values() for i in g]
+    changed = 0
+    for i, result in zip(order, results, strict=False):
+        if not result.ok and result.answer is not None and rows[i].get("question", "").strip() == result.question:
+            rows[i] = _csv_row(result.question, _snapshot(result.answer, version), rows[i].get("conversation", ""),
+                               rows[i].get("expected_contains", ""))
+            changed += 1
+    _write_csv(path, rows)
+    return changed

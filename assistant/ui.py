@@ -20,13 +20,18 @@ from streamlit import dataframe_util
 
 from assistant import memo
 from assistant.answer import Engine
+from assistant.data import Dataset, load_dataset
 from assistant.errors import AssistantError, DataError
+from assistant.registry.current import LiveEngine
+from assistant.registry.store import Store, open_store
+from assistant.run import Database
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 SUITES_DIR = ROOT / "tests" / "suites"  # the built-in checks that ship with the code
 CHECK_LISTS_ENV = "DPA_CHECK_LISTS"  # where staff's own check lists live, when set
 DEFAULT_CHECK_LIST = "My checks"
+REGISTRY_CHECK_SECONDS = 1.0  # how often a page run asks the registry whether the data moved on
 FRIENDLY = "Sorry, something went wrong on this page. Please try again, or rephrase your question."
 
 
@@ -35,6 +40,9 @@ PAGES = (  # (script relative to assistant/, label, icon): the sidebar navigatio
     ("pages/1_Browse_the_data.py", "Browse the data", ":material/table_view:"),
     ("pages/2_Question_suites.py", "Check lists", ":material/checklist:"),
     ("pages/3_About_the_data.py", "About the data", ":material/info:"),
+    ("pages/4_Propose_an_agreement.py", "Propose an agreement", ":material/add_circle:"),
+    ("pages/5_Review.py", "Review proposals", ":material/fact_check:"),
+    ("pages/6_Monitor.py", "Monitor overlaps and gaps", ":material/monitoring:"),
 )
 
 
@@ -46,23 +54,75 @@ def navigation() -> None:
         st.divider()
 
 
-@st.cache_resource(show_spinner="Loading the agreements…")
-def _engine() -> Engine:
-    engine = Engine.load()
+def _warm(engine: Engine) -> Engine:
     # One answer now pays the one-off costs (chart library import, first SQL validation) at start-up,
     # not on the first question someone asks.
     engine.answer(engine.vocab.suggestions["starter"][0])
+    return engine
+
+
+def _build(dataset: Dataset) -> Engine:
+    return _warm(Engine(Database.from_dataset(dataset)))
+
+
+@st.cache_resource(show_spinner="Loading the agreements…")
+def _live() -> LiveEngine | Engine:
+    """The process's engine, kept at the registry's data version (the bundled data alone if the registry cannot
+    be opened: questions are still answered, and the registry pages say why they cannot work)."""
+    try:
+        live: LiveEngine | Engine = LiveEngine(registry(), _build, every=REGISTRY_CHECK_SECONDS)
+    except Exception:  # unreachable, or its log no longer applies: the chat still answers on the bundled data
+        log.exception("registry unavailable, answering on the bundled data")
+        live = _warm(Engine.load())
     # The engine keeps ~145 000 objects alive for the life of the process. Moving them (and Streamlit's
     # own) out of the collector's reach means a full collection walks only what sessions create since.
     gc.collect()
     gc.freeze()
-    return engine
+    return live
 
 
-def engine() -> Engine:
-    """The one engine of this process; on bad data, say what is wrong and stop the page."""
+@st.cache_resource(show_spinner=False)
+def registry() -> Store:
+    """The registry of this process (assistant/registry/config.py says where it lives), over the bundled data."""
+    return open_store(load_dataset())
+
+
+def _current(force: bool = False) -> tuple[int | None, Engine]:
+    """(data version, engine); the version is None when the registry could not be opened."""
+    live = _live()
+    if isinstance(live, LiveEngine):
+        v = live.get(force)
+        return v.version, v.engine  # type: ignore[return-value]
+    return None, live
+
+
+def data_changed() -> None:
+    """This session accepted a change: take the new data version now, not at the next periodic check."""
+    st.session_state.engine_version, st.session_state.engine = _current(force=True)
+
+
+def engine_version() -> int | None:
+    """The registry's data version of the engine this page answers with (None: the bundled data alone)."""
+    engine()
+    return st.session_state.get("engine_version")
+
+
+@st.cache_resource(show_spinner="Loading the data as it stood then…", max_entries=4)
+def engine_at(version: int) -> Engine:
+    """An engine over the data as it stood at an earlier version (to explain a pinned question's change)."""
+    return Engine(Database.from_dataset(registry().data_at(version)))
+
+
+def engine(fresh: bool = False) -> Engine:
+    """The engine this page answers with; on bad data, say what is wrong and stop the page.
+
+    `fresh` (the first call of a page's run) takes the newest data version; later calls in the run, and the
+    session's fragment reruns, get the same engine, so one page never mixes two versions of the data."""
     try:
-        return _engine()
+        s = st.session_state
+        if fresh or "engine" not in s:
+            s.engine_version, s.engine = _current()
+        return s.engine
     except DataError as e:
         st.error(f"The data could not be loaded, so I cannot answer questions yet.\n\n{e.message}")
         st.stop()

@@ -171,7 +171,7 @@ def test_save_to_a_check_list_appends_the_question_with_its_result(app, tmp_path
         rows = list(csv.DictReader(f))
     assert rows == [
         {"question": a.question, "expected_status": "ok", "expected_count": str(a.row_count), "expected_contains": "",
-         "conversation": ""}
+         "conversation": "", "pinned_version": "0", "pinned_sql": a.sql}  # the reading it was saved with
     ]
 
 
@@ -264,7 +264,7 @@ def test_suites_page_runs_a_new_csv_suite_and_shows_expected_beside_actual():
     run.click().run()
     assert not at.exception
     results = at.dataframe[-1].value  # [0] is the editable suite itself
-    assert list(results.columns) == ["Result", "Question", "Expected", "Actual", "Why it failed"]
+    assert list(results.columns) == ["Result", "Question", "Expected", "Actual", "Why it failed", "What changed"]
     assert results["Result"].iloc[0] == "✓ pass"
     assert "contains “France”" in results["Expected"].iloc[0]
     assert results["Actual"].iloc[0].startswith("status ok")

@@ -171,6 +171,9 @@ def test_three_questions_show_answer_table_and_chart(server, browser):
         ("Browse_the_data", "Browse the data"),
         ("Question_suites", "Check lists"),
         ("About_the_data", "About the data"),
+        ("Propose_an_agreement", "Propose an agreement"),
+        ("Review", "Review proposals"),
+        ("Monitor", "Monitor overlaps and gaps"),
     ],
 )
 def test_other_pages_render(server, browser, path, expect):

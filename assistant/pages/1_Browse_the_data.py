@@ -13,6 +13,7 @@ from assistant import build_sql, memo, ui, validate
 from assistant.data import FORMS, TOPICS
 from assistant.intent import Form, Intent, MutualDefence, Parties, Text, Topic, Years
 from assistant.parse import Parser
+from assistant.registry.export import log_csv
 from assistant.wording import filter_words, question_words
 
 st.set_page_config(
@@ -89,9 +90,43 @@ def _ask_in_chat(question: str) -> None:
     st.session_state.pending = question
 
 
+def history(engine) -> None:
+    """One agreement's history: the research passes' changes (data/changes.csv) and the registry's reviewed ones,
+    with who proposed and reviewed each; the whole registry log downloadable."""
+    data = engine.db.dataset
+    with st.expander("History of an agreement", icon=":material/history:"):
+        by_id = {a.agreement_id: a for a in data.agreements}
+        chosen = st.selectbox("Agreement", sorted(by_id, reverse=True), index=None, key="history-id",
+                              format_func=lambda i: f"{i} · {by_id[i].signed_date} · {by_id[i].title}",
+                              placeholder="Type a title, a year or an id")
+        try:
+            store = ui.registry()
+            bundled, logged = store.base.changes, store.log()
+        except Exception:  # the registry is unreachable: the bundled log still says what it knows
+            bundled, logged = data.changes, ()
+        if chosen:
+            lines = [{"When": c.changed_on.isoformat(), "What": "added" if c.column == "added" else "corrected",
+                      "Field": "" if c.column == "added" else c.column, "Old": c.old_value, "New": c.new_value,
+                      "Why": c.reason, "Proposed by": "research team", "Reviewed by": "", "Source": ""}
+                     for c in bundled if c.agreement_id == chosen]
+            lines += [{"When": c.changed_at[:16].replace("T", " "), "What": c.action,
+                       "Field": c.column if c.action == "corrected" else "",
+                       "Old": c.old_value if c.action == "corrected" else "",
+                       "New": c.new_value if c.action == "corrected" else "", "Why": c.reason,
+                       "Proposed by": c.proposed_by, "Reviewed by": c.reviewed_by, "Source": c.source_url}
+                      for c in logged if c.agreement_id == chosen]
+            if lines:
+                st.dataframe(lines, hide_index=True, width="stretch", key="history-table")
+            else:
+                st.caption("No change since the first release: the row reads as it was first published.")
+        if logged:
+            st.download_button("Download the registry's change log (CSV)", log_csv(logged), "change-log.csv",
+                               "text/csv", icon=":material/download:", on_click="ignore", key="history-log-csv")
+
+
 def main() -> None:
     ui.navigation()
-    engine = ui.engine()
+    engine = ui.engine(fresh=True)
     data = engine.db.dataset
     names = engine.vocab.names
 
@@ -118,6 +153,7 @@ def main() -> None:
     m = memo.build(description, f"{matching} agreements.", columns, rows, names, len(data.agreements))
     ui.download_row(m, key="browse-dl")
     ui.table(ui.frame(columns, rows, names), key="browse-table", max_height=620)
+    history(engine)
 
 
 with ui.friendly():

@@ -22,7 +22,7 @@ st.set_page_config(
     page_title="Check lists · Defence Pacts Assistant", page_icon=":material/checklist:", layout="wide"
 )
 
-CSV_COLUMNS = ["question", "expected_status", "expected_count", "expected_contains", "conversation"]
+CSV_COLUMNS = suites.CSV_COLUMNS  # with the reading a pinned question keeps: pinned_version, pinned_sql
 SOURCES = ("My check lists", "Built-in checks", "Upload a CSV", "Start a new check list")
 
 
@@ -35,6 +35,8 @@ def _empty() -> pd.DataFrame:
                 "expected_count": "",
                 "expected_contains": "France",
                 "conversation": "",
+                "pinned_version": "",
+                "pinned_sql": "",
             }
         ],
         columns=CSV_COLUMNS,
@@ -73,6 +75,10 @@ def _editor(df: pd.DataFrame, key: str) -> pd.DataFrame:
             "expected_count": st.column_config.TextColumn("Expected count", help="rows / agreements counted"),
             "expected_contains": st.column_config.TextColumn("Answer contains", width="medium"),
             "conversation": st.column_config.TextColumn("Conversation", help="same id = one conversation"),
+            "pinned_version": st.column_config.TextColumn(
+                "Data version", disabled=True, help="the registry's data version when the question was saved"),
+            "pinned_sql": st.column_config.TextColumn(
+                "Reading (SQL)", disabled=True, width="small", help="the SQL the answer ran when it was saved"),
         },
     )
 
@@ -127,6 +133,8 @@ def _as_rows(suite: suites.Suite) -> pd.DataFrame:
                 "expected_count": str(e.get("count", "")),
                 "expected_contains": "; ".join(contains) if isinstance(contains, list) else str(contains),
                 "conversation": str(n) if len(turns) > 1 else "",
+                "pinned_version": str(e.get("pinned_version", "")),
+                "pinned_sql": e.get("pinned_sql", ""),
             })
     return pd.DataFrame(rows, columns=CSV_COLUMNS)
 
@@ -148,8 +156,32 @@ def run(suite: suites.Suite) -> list[suites.CaseResult]:
     return results
 
 
-def show(results: list[suites.CaseResult]) -> None:
+def diagnoses(results: list[suites.CaseResult]) -> dict[int, suites.Diagnosis]:
+    """Why each failed pinned case changed: the data (with the rows that explain it) or the reading."""
+    version = ui.engine_version()
+    if version is None:
+        return {}
+    try:
+        changes = ui.registry().log()
+    except Exception:  # the registry is unreachable: the failures still show, without their cause
+        return {}
+    out = {}
+    for i, r in enumerate(results):
+        d = suites.diagnose(r, version, ui.engine(), ui.engine_at, changes)
+        if d.verdict:
+            out[i] = d
+    return out
+
+
+def _repin(path: Path, results: list[suites.CaseResult], key: str) -> None:
+    n = suites.repin(path, results, ui.engine_version())
+    st.session_state.pop(key, None)
+    st.toast(f"Re-pinned {n} question(s) to today's answers")
+
+
+def show(results: list[suites.CaseResult], path: Path | None = None, key: str = "") -> None:
     passed = sum(r.ok for r in results)
+    why = diagnoses(results)
     elapsed = [r.answer.elapsed_ms for r in results if r.answer]
     c1, c2, c3 = st.columns(3)
     c1.metric("Passed", f"{passed} of {len(results)}")
@@ -164,8 +196,9 @@ def show(results: list[suites.CaseResult]) -> None:
                 "Expected": _expected(r.expected),
                 "Actual": _actual(r),
                 "Why it failed": "; ".join(r.problems),
+                "What changed": why[i].words() if i in why else "",
             }
-            for r in results
+            for i, r in enumerate(results)
             if not (only_failed and r.ok)
         ]
     )
@@ -183,12 +216,23 @@ def show(results: list[suites.CaseResult]) -> None:
                 "Expected": st.column_config.TextColumn(width="medium"),
                 "Actual": st.column_config.TextColumn(width="large"),
                 "Why it failed": st.column_config.TextColumn(width="large"),
+                "What changed": st.column_config.TextColumn(width="large"),
             },
         )
+    if why:
+        data = sum(d.verdict == suites.DATA_CHANGED for d in why.values())
+        st.info(f"Of the failures, {data} come from a change in the data since the question was saved and "
+                f"{len(why) - data} from a change in how the question is read (different SQL).")
+    if path is not None and passed < len(results):
+        st.button(f"Re-pin the {len(results) - passed} failed question(s) to today's answers", key="repin",
+                  icon=":material/push_pin:", on_click=_repin, args=(path, results, key),
+                  help="Their expected status and count become today's, with today's data version and reading.")
     failed = [r for r in results if not r.ok]
     if failed:
         st.subheader("Failures side by side")
-        for r in failed:
+        for i, r in enumerate(results):
+            if r.ok:
+                continue
             with st.expander(r.question):
                 left, right = st.columns(2)
                 with left:
@@ -196,6 +240,9 @@ def show(results: list[suites.CaseResult]) -> None:
                     st.markdown(ui.safe(_expected(r.expected)))
                     for p in r.problems:
                         st.warning(p, icon=":material/error:")
+                    d = why.get(i)
+                    if d:
+                        st.info(ui.safe(d.words()), icon=":material/history:")
                 with right:
                     st.markdown("**Actual**")
                     if r.answer is not None:
@@ -212,7 +259,7 @@ def show(results: list[suites.CaseResult]) -> None:
 
 def main() -> None:
     ui.navigation()
-    ui.engine()
+    ui.engine(fresh=True)
     st.title("Check lists")
     st.markdown(
         "A check list is a list of questions with the answers we expect. Run one after the data or the rules "
@@ -307,7 +354,7 @@ def main() -> None:
     if st.button(f"Run {suite.size} questions", type="primary", icon=":material/play_arrow:"):
         st.session_state[key] = run(suite)
     if key in st.session_state:
-        show(st.session_state[key])
+        show(st.session_state[key], ui.check_list_path(name) if source == SOURCES[0] else None, key)
 
 
 with ui.friendly():

@@ -13,7 +13,7 @@ st.set_page_config(page_title="About the data · Defence Pacts Assistant", page_
 
 def main() -> None:
     ui.navigation()
-    engine = ui.engine()
+    engine = ui.engine(fresh=True)
     st.title("About the data")
     st.markdown(ui.intro_lines(len(engine.db.dataset.agreements), engine.db.dataset.period)[0])
 
