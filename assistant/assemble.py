@@ -370,7 +370,15 @@ def _attributes(parser, d: Draft) -> Refusal | None:
         # "MoUs or formal agreements rather than declarations": the forms after 'rather than' are left out
         left_out = set(parser._scan_text(text[contrast.end():]).forms)
         forms = [x for x in forms if x not in left_out] or [x for x in FORMS if x not in left_out]
-    if f.treaty_word and forms and contrast:
+    if f.treaty_word and forms and contrast and re.match(r"vs|versus", contrast[0]):
+        # "letters of intent vs real treaties": the forms side by side, treaties as a kind
+        forms = [*forms, "strategic partnership"]
+        d.dims = [x for x in d.dims if x != "country"] + ["form"]
+        d.kind, d.restrict, d.restrict_label = "breakdown", (), ""
+        d.notes.append("'treaties' set against other forms = strategic partnerships")
+        d.filters.append(Form(tuple(forms)))
+        forms = []
+    elif f.treaty_word and forms and contrast:
         # "treaties rather than declarations or MoUs": treaties as a kind, set against the other forms
         forms = ["strategic partnership"]
         d.notes.append("'treaties' set against other forms = strategic partnerships")
@@ -378,9 +386,9 @@ def _attributes(parser, d: Draft) -> Refusal | None:
         forms = []  # "by type of document (declarations, LoIs, MoUs)": the forms are examples of the breakdown
     if forms:
         d.filters.append(Form(tuple(forms)))
-    elif f.treaty_word and d.kind != "detail":
-        if re.search(r"\btreaties\b", text) and not f.other_agreement_word and not ANY_KIND.search(text) \
-                and not f.texts and not d.named:
+    elif f.treaty_word and d.kind != "detail" and not any(isinstance(x, Form) for x in d.filters):
+        if re.search(r"\btreaties\b", text) and (not f.other_agreement_word or TREATIES_PREDICATED.search(text)) \
+                and not ANY_KIND.search(text) and not f.texts and not d.named:
             # SEMANTICS.md: 'treaty' is a word for any agreement, but 'treaties' as a kind = strategic partnership
             # ("the Treaty of Nancy", "the Quirinal Treaty" name one agreement: no kind there)
             d.filters.append(Form(("strategic partnership",)))
@@ -530,6 +538,9 @@ def _own_question(v, d: Draft) -> Intent | Refusal:
                   notes=tuple(d.notes))
 
 
+# "which of Germany's agreements are (actual) treaties?": treaties as what the agreements are, a kind
+TREATIES_PREDICATED = re.compile(r"\b(?:are|were|is|as|be|being|count as|counts as|qualify as)(?: actual| real| proper| genuine|"
+                                 r" formal| fully-fledged| full-fledged)? treaties\b")
 CONTRAST = re.compile(r"\b(rather than|not|instead of|as opposed to|versus|vs|unlike|other than|excluding|except)\b")
 ANY_KIND = re.compile(r"\b(of (any|all) (kinds?|types?|sorts?)|any kind|all kinds|any type|whatever (kind|type))\b")
 

@@ -852,7 +852,7 @@ class Parser:
             return word
         hit = process.extractOne(word, CUE_WORDS, scorer=DamerauLevenshtein.distance,
                                  score_cutoff=1 if len(word) < 8 else 2)
-        if not hit:
+        if not hit or hit[0] == word:
             return word
         self._corrections[word] = hit[0]
         return hit[0]

@@ -13,7 +13,7 @@ from assistant.parse_time import NUMBER_WORDS as TIME_NUMBER_WORDS
 REFERS = re.compile(r"\b(these|those|them|they|of which|that list|the list|the same)\b")
 ASKS_FOR_STATES = re.compile(r"\b(which|what|list|name|show|give|how many|who|find)\b.*\b(states?|countries|country|nations?|"
                              r"members?|allies|governments|capitals|partners|ones)\b|^\s*who\b|"
-                             r"\b(states|countries|nations|allies|member states)\b")
+                             r"\b(states|countries|nations|allies|member states|members)\b")
 NUMBER_WORDS = {**TIME_NUMBER_WORDS, "thirty": 30, "forty": 40, "fifty": 50}  # bounds run higher than "top N"
 
 

@@ -87,7 +87,10 @@ def sql(intent: Intent) -> exp.Expression:
 
 def _label(side) -> str:
     """'Southern Europe', 'between 2014 and 2018 (both included)': the group's name without its note."""
-    return side.label.split(" (")[0] if isinstance(side, Parties) else side.words().removeprefix("signed ")
+    if isinstance(side, Parties):
+        return side.label.split(" (")[0]
+    return side.words().removeprefix("signed ").removeprefix("in ") if getattr(side, "start", None) == getattr(
+        side, "end", 0) else side.words().removeprefix("signed ")  # "2019", not "in 2019"
 
 
 def interpretation(v, intent: Intent) -> str:
