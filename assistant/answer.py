@@ -306,7 +306,7 @@ def remember(intent: Intent, answer: Answer) -> Intent:
         ids = next((f.ids for f in intent.filters if isinstance(f, Named) and not f.exclude), ())
     states = ()
     if "code" in cols and rows and (len(rows) <= 3 or intent.n):
-        states = tuple(r[cols.index("code")] for r in rows[:5])
+        states = tuple(r[cols.index("code")] for r in rows[:max(5, intent.n or 0)])  # a top 10: all ten
     return intent.with_(cited=ids, cited_states=states)
 
 

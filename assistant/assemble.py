@@ -618,7 +618,7 @@ def _merge(prev: Intent, filters, mode, kind, with_partner, text):
     adds, anything else replaces the filter of its slot. Returns the filters, the share's part, the focus and
     the states replaced on the way."""
     merged, share, new_focus, earlier = list(prev.filters), list(prev.share), prev.focus, prev.earlier_states
-    if any(isinstance(f, Parties) for f in filters) and mode != "narrow":
+    if any(isinstance(f, Parties) for f in filters) and (mode != "narrow" or prev.kind == "detail"):
         # "Now Malta's agreements" after a row of Ireland's shown in detail: the shown row is not a filter to keep
         merged = [g for g in merged if not (isinstance(g, Named) and not g.exclude)]
     for f in filters:

@@ -363,8 +363,10 @@ def narrow_shown(text: str, previous: Intent, context: Context) -> Intent | Refu
     base = context.parse(SHOWN_REF.sub(" ", text), None)
     if isinstance(base, Refusal):
         return None if base.reason == "no_question" else base
-    kind = base.kind if base.kind in ("count", "list") else "list"
     filters = ordered([Named("the agreements just shown", previous.cited), *base.filters])
+    if base.kind in ("largest", "first", "latest", "average", "check"):  # "which is the largest of those?"
+        return base.with_(filters=filters, notes=("'those' = the agreements the last answer showed", *base.notes))
+    kind = base.kind if base.kind in ("count", "list") else "list"
     return Intent(kind=kind, filters=filters, notes=("'these' = the agreements the last answer showed", *base.notes))
 
 
@@ -526,7 +528,8 @@ def complement(text: str, previous: Intent, context: Context) -> Intent | None:
 
 
 FLIP = re.compile(r"^(?:and |what about |how about |ok |now |so )*(?P<dir>before|prior to|after|since)(?: (?:it|that|then|this|"
-                  r"that date|the same date|that point))?\s*\??$")
+                  r"that date|the same date|that point|they)(?: (?:joined|acceded|happened|started|began|took place))?)?"
+                  r"\s*\??$")
 
 
 def flip_time(text: str, previous: Intent, context: Context) -> Intent | None:

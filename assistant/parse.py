@@ -56,7 +56,7 @@ PARTY_COUNT = [
     (re.compile(rf"\b(?:at least|a minimum of|minimum of|{NUMBER} or more) {NUMBER}? ?(?:parties|countries|states|signatories|members|nations)\b"), ">="),
     (re.compile(rf"\b(?:fewer than|less than|under) {NUMBER} (?:parties|countries|states|signatories|members|nations)\b"), "<"),
     (re.compile(rf"\b(?:at most|no more than|up to) {NUMBER} (?:parties|countries|states|signatories|members|nations)\b"), "<="),
-    (re.compile(rf"\b(?:exactly |with |between |among |signed by |involving )?{NUMBER}(?: or more)? (?:parties|signatories|signatory states|signatory countries)\b"), "="),
+    (re.compile(rf"(?<!top )(?<!bottom )\b(?:exactly |with |between |among |signed by |involving )?{NUMBER}(?: or more)? (?:parties|signatories|signatory states|signatory countries)\b"), "="),
     (re.compile(r"\b(trilateral|three-way|three way)\b"), "=3"),
 ]
 TOP_N = [
@@ -105,10 +105,16 @@ ROW_REFERENCE = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|last|[1-
                            r"item|document)\b|#\d|\bnumber \d\b")
 COUNTED_REF = re.compile(r"\b(?:which|how many|what|any|each|one|none|both|either) of (?:the|those|these) "
                          r"(two|three|four|five|six|2|3|4|5|6)\b(?! (?:states|countries|members|nations|partners|years))")
+# "where every signatory is an EU member", "every party outside NATO": only among the group (or outside it)
+EVERY_PARTY = re.compile(r"\b(?:where |in which |with |whose )?(?:every|each|all(?: the)?|all of the) (?:signatory|signatories|"
+                         r"party|parties|participants?|signing (?:states?|countries)|signers?) (?:(?:is|are|being|was|were)"
+                         r"(?: an?| in(?: the)?| from(?: the)?| members? of(?: the)?| part of(?: the)?)?(?P<out> outside"
+                         r"(?: of)?(?: the)?)?|(?:comes? from|coming from|from)(?: the)?|(?P<out2>outside(?: of)?(?: the)?))"
+                         r" (?=[a-z])")
 THAT_GROUP = re.compile(r"\b(?:that|this|the same) (?:region|group|bloc|grouping)\b")
 TOPIC_COOPERATION = re.compile(r"\b((?:[\w-]+ ){1,3})(co-?operation) (agreements?|deals?|pacts?)\b")
 # A pronoun after a conjunction or a comparison, with its antecedent earlier in the same question.
-WITHIN = re.compile(r"\b(since|after|before|until|till|when|once|than|vs|versus|compared (?:with|to)) (?:it|they|them)\b")
+WITHIN = re.compile(r"\b(since|after|before|until|till|when|once|than|vs|versus|compared (?:with|to)) (?:it|its|they|their|them)\b")
 OWN_PERIOD = re.compile(r"\b(period|(?:19|20)\d\d|invasion|brexit|annexation)\b")
 FOLLOW_START = re.compile(r"^(?:and|what about|how about|same|now|also|ok|okay|just|only|which of|of these|among|those|these|them)\b")
 
@@ -258,6 +264,8 @@ class Parser:
         lowered = re.sub(r"\b((?:19|20)\d\d)'s\b", r"\1", lowered)  # "2024's agreements"
         lowered = re.sub(r"\bwith ([\w\s'-]{2,40}?) in (?:them|it)\b", r"involving \1", lowered)  # "deals with Germany in them"
         lowered = THAT_GROUP.sub(lambda m: self._that_group(m, previous), lowered)
+        lowered = EVERY_PARTY.sub(lambda m: " only among the non-" if m["out"] or m["out2"] else " only among the ",
+                                  lowered)
         return TOPIC_COOPERATION.sub(self._topic_cooperation, lowered), previous
 
     def _that_group(self, m: re.Match, previous: Intent | None) -> str:
@@ -332,7 +340,9 @@ class Parser:
         refused = self._refused(question, found, time, rest, extra_filters, previous, mode)
         if refused is not None:
             return refused
-        intent = self._assemble(found, time.filters + extra_filters, n, previous, mode, rest)
+        said_once = {f.condition().sql(): f for f in reversed(time.filters)}  # "after the brief's period (so Oct
+        times = [f for f in time.filters if said_once[f.condition().sql()] is f]  # 2025 onwards)": one date, once
+        intent = self._assemble(found, times + extra_filters, n, previous, mode, rest)
         if isinstance(intent, Refusal):
             return intent
         typos = tuple(f"read '{w}' as '{f}'" for w, f in self._corrections.items()) + tuple(
@@ -464,6 +474,9 @@ class Parser:
         if said.not_in_data:
             return text  # "ratified. For a briefing note: …": a condition the data lacks is never context
         names = said.texts if not (asked.countries or asked.groups) else []  # a title word before a question
+        if self._find_time(self.v.fold(before)).filters and not THEN.search(rest):
+            return text  # "brief's period vs after it - how many in each?": a time is never context (unless the
+            # question points back to it: "… since the invasion. How many has France signed since then?")
         chatter = not (said.countries or said.groups or said.topics or said.forms or said.scopes or names or
                        said.mutual or said.dims or said.measures or said.outside or said.off_topic) \
             and not re.search(r"\d", before)
@@ -696,7 +709,8 @@ class Parser:
 
     def _follow_cue(self, text: str, previous: Intent | None) -> tuple[str | None, str]:
         if previous is None:
-            orphan = re.match(r"^(what about|how about|and what about|same for)\b", text.strip()) or \
+            orphan = re.match(r"^(what about|how about|and what about|same for|narrow|narrowed|filter|restrict|limit|"
+                              r"same but|same again|now just|now only)\b", text.strip()) or \
                 re.search(r"\b(they|them|these|those|the two|both of them|the same|it|its)\b", text)
             return ("orphan" if orphan else None), text
         stripped = " ".join(re.sub(r"[^\w\s'\-]", " ", text).split())  # "OK. Then with Ukraine?" -> "ok then with ukraine"

@@ -49,7 +49,8 @@ RULES: list[tuple[re.Pattern, object]] = [
     (re.compile(rf"\b(?:between|from) {Y} (?:and|to|until|till|through|-|–) {Y}\b"),
      lambda m: Years(int(m[1]), int(m[2]))),
     (re.compile(rf"\b{Y} ?(?:-|–|to|until|till|through) ?{Y}\b"), lambda m: Years(int(m[1]), int(m[2]))),
-    (re.compile(rf"\b(?:since|from|starting|starting in|starting from|as of|beginning in|beginning|after|before|prior to|until|till|up to|by|in|during)?\s*(?:the )?(?:start of |beginning of |end of )?({MONTH_RE}) {Y}\b"),
+    (re.compile(rf"\b(?:since|from|starting|starting in|starting from|as of|beginning in|beginning|after|before|prior to|until|till|up to|by|in|during)?\s*(?:the )?(?:start of |beginning of |end of )?({MONTH_RE}) {Y}\b"
+                r"(?P<on> onwards?\b| on\b| and later\b| or later\b| and after\b)?"),
      "month"),
     # "which of those are from 2019", "the ones dating from 2016": dated in that year (not "from 2019 on")
     (re.compile(rf"\b(?:are|is|was|were|dating|dated|date|ones|one|those|these) from {Y}\b"
@@ -83,7 +84,7 @@ def _month(m: re.Match, found: TimeFound):
     first = dt.date(year, month, 1)
     nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
     label = f"{m[1].title()} {year}"
-    if re.match(r"(since|from|starting|as of|beginning)", text):
+    if re.match(r"(since|from|starting|as of|beginning)", text) or m.group("on"):  # "Oct 2025 onwards"
         return Dates(start=first, label=f"since {label}")
     if text.startswith("after"):
         return Dates(start=nxt, label=f"after {label}")

@@ -35,7 +35,7 @@ PARTIES = re.compile(r"\b(parties|party|signatories|signatory states|signatory c
                      r"|\bnumber of (parties|signatories|participants|signatory states|signatory countries|members)\b"
                      r"|\b(average|mean|median|typical) (size|number of parties)\b"
                      r"|\b(parties|signatories|participants)\b")
-PER_STATE = re.compile(r"\b(per|each|a|every|by) (\w+ ){0,2}(states?|countr(y|ies)|nations?|members?|member states?|"
+PER_STATE = re.compile(r"\b(per|each|a|an|every|by) (\w+ ){0,2}(states?|countr(y|ies)|nations?|members?|member states?|"
                        r"signatory|signatories|government)\b")
 PER_YEAR = re.compile(r"\b(per|each|a|every|by) (calendar )?year\b|\b(annually|yearly|annual|a year|per annum)\b")
 

@@ -45,6 +45,8 @@ def recognise(text: str, context: Context) -> Frame | None:
         # "Which states are linked to both of them?": the pair the last question named
         pair = next((f.codes for f in previous.filters if isinstance(f, Parties) and f.mode == "all"), ())
         linked = list(pair or previous.cited_states)
+    if edit and split is not None and not linked and unlinked:  # "but not to Czechia" after "linked to both A and B"
+        linked, unlinked = list(previous.linked), list(dict.fromkeys([*previous.unlinked, *unlinked]))
     if split is None and len(linked) < 2 or split is not None and not (linked and unlinked):
         return None
     rest = context.strip_states(text[: split.start()] + " " + text[split.end():] if split else text)

@@ -76,7 +76,9 @@ def make(frame: Frame, base: Intent, context: Context) -> Intent | Refusal:
 def sql(intent: Intent) -> exp.Expression:
     parts = []
     for i, side in enumerate(intent.sides):
-        q = filtered(exp.select(exp.alias_(lit(_label(side)), "grp"), exp.alias_(lit(i), "pos"),
+        label = side.start if all(getattr(s, "start", None) == getattr(s, "end", 0) for s in intent.sides) \
+            else _label(side)  # single years side by side are labelled by the year itself (2023, 2024)
+        q = filtered(exp.select(exp.alias_(lit(label), "grp"), exp.alias_(lit(i), "pos"),
                                 "count(*) AS agreements").from_("agreements AS a"), intent)
         parts.append(q.where(side.condition()))
     union = parts[0]
@@ -89,8 +91,7 @@ def _label(side) -> str:
     """'Southern Europe', 'between 2014 and 2018 (both included)': the group's name without its note."""
     if isinstance(side, Parties):
         return side.label.split(" (")[0]
-    return side.words().removeprefix("signed ").removeprefix("in ") if getattr(side, "start", None) == getattr(
-        side, "end", 0) else side.words().removeprefix("signed ")  # "2019", not "in 2019"
+    return side.words().removeprefix("signed ")
 
 
 def interpretation(v, intent: Intent) -> str:
