@@ -160,6 +160,9 @@ class Dates:
         return exp.and_(*parts)
 
     def words(self) -> str:
+        exact = self.label.split(" ", 1)[-1]  # "before 3 March 2024": the label already says the day
+        if re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", exact):
+            return f"signed {self.label}"
         if self.start and self.before:
             last = self.before - dt.timedelta(days=1)
             return f"signed {self.label} (from {self.start.day} {MONTHS[self.start.month - 1]} {self.start.year} to " \
@@ -287,6 +290,8 @@ class Named:
     slot: str = "text"
 
     def condition(self) -> exp.Expression:
+        if not self.ids:  # none named (nothing added since that day): no row, or every row
+            return exp.true() if self.exclude else exp.false()
         among = col("agreement_id").isin(*[lit(i) for i in self.ids])
         return exp.not_(among) if self.exclude else among
 
@@ -301,7 +306,7 @@ class Named:
 Filter = Named | Parties | Excluding | Years | YearIn | Month | Dates | Period | Form | Topic | Scope | PartyCount | MutualDefence | Text
 
 OTHER_STATES = "the other states"  # restrict_label of "who else signed them?": only states that signed are rows
-SLOT_ORDER = ("country", "exclude", "time", "form", "topic", "scope", "size", "mutual", "text")
+SLOT_ORDER = ("country", "exclude", "time", "form", "topic", "scope", "size", "mutual", "text", "added")
 
 
 def ordered(filters) -> tuple:

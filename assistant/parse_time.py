@@ -49,6 +49,11 @@ RULES: list[tuple[re.Pattern, object]] = [
     (re.compile(rf"\b(?:between|from) {Y} (?:and|to|until|till|through|-|–) {Y}\b"),
      lambda m: Years(int(m[1]), int(m[2]))),
     (re.compile(rf"\b{Y} ?(?:-|–|to|until|till|through) ?{Y}\b"), lambda m: Years(int(m[1]), int(m[2]))),
+    # "since 1 October 2025", "before 24 Feb 2022", "on 12 March 2026": a day
+    (re.compile(rf"\b(?P<side>since|from|starting|as of|on or after|after|before|prior to|until|till|up to|by|on)?\s*"
+                rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?P<month>{MONTH_RE}),? {Y}\b|"
+                rf"\b(?P<side2>since|from|starting|as of|on or after|after|before|prior to|until|till|up to|by|on)?\s*"
+                rf"(?P<month2>{MONTH_RE}) (?P<day2>\d{{1,2}})(?:st|nd|rd|th)?,? {Y}\b"), "day"),
     (re.compile(rf"\b(?:since|from|starting|starting in|starting from|as of|beginning in|beginning|after|before|prior to|until|till|up to|by|in|during)?\s*(?:the )?(?:start of |beginning of |end of )?({MONTH_RE}) {Y}\b"
                 r"(?P<on> onwards?\b| on\b| and later\b| or later\b| and after\b)?"),
      "month"),
@@ -76,6 +81,27 @@ AFTER_INVASION = re.compile(rf"\b(?:after|since|following|post|from|in the wake 
 BEFORE_INVASION = re.compile(rf"\b(?:before|prior to|preceding|ahead of|until) {_INVASION}\b")
 RELATIVE = re.compile(r"\b(this|last|next|current|past) year\b|\bthis month\b|\blast month\b")
 LONE_MONTH = re.compile(rf"(?:^\s*|\b(?:in|during|since|after|before|for|of) )({MONTH_RE})\b(?! \d)")
+
+
+def _day(m: re.Match) -> Dates | None:
+    """'since 1 October 2025' (that day included), 'after …' (from the next day), 'before …', 'on …' (that day)."""
+    side = m["side"] or m["side2"] or "on"
+    year = int(m[m.re.groupindex["day"] + 2] if m["day"] else m[m.re.groupindex["day2"] + 1])
+    try:
+        day = dt.date(year, MONTHS[m["month"] or m["month2"]], int(m["day"] or m["day2"]))
+    except ValueError:
+        return None
+    said = f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+    nxt = day + dt.timedelta(days=1)
+    if side in ("after",):
+        return Dates(start=nxt, label=f"after {said}")
+    if side in ("before", "prior to"):
+        return Dates(before=day, label=f"before {said}")
+    if side in ("until", "till", "up to", "by"):
+        return Dates(before=nxt, label=f"up to {said}")
+    if side == "on":
+        return Dates(start=day, before=nxt, label=f"on {said}")
+    return Dates(start=day, label=f"since {said}")
 
 
 def _month(m: re.Match, found: TimeFound):
@@ -228,7 +254,11 @@ def find_time(text: str, invasion_phrases: list[str], before_invasion: list[str]
         blank(m.span())
     for pattern, build in RULES:
         for m in list(pattern.finditer(found.text)):
-            if build == "month":
+            if build == "day":
+                f = _day(m)
+                if f is None:
+                    continue
+            elif build == "month":
                 f = _month(m, found)
             elif build == "last_years":
                 n = int(m[1]) if m[1].isdigit() else NUMBER_WORDS[m[1]]

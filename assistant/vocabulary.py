@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.data import FIRST_DATE, Country, Dataset
+from assistant.data import ADDED, FIRST_DATE, Country, Dataset
 from assistant.parse_time import DATA_PERIOD
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
@@ -177,6 +177,9 @@ class Vocabulary:
                            for i in range(len(ws)) for j in range(i + 2, len(ws) + 1)}
         self.signed = {a.agreement_id: a.signed_date for a in dataset.agreements}
         self.parties_of = {a.agreement_id: tuple(a.parties) for a in dataset.agreements}
+        present = set(self.signed)  # the day each row entered the data (the change log), for "added since …"
+        self.added_on = {c.agreement_id: c.changed_on for c in dataset.changes
+                         if c.column == ADDED and c.agreement_id in present}
         # Filler words a typo must not become: they would silently vanish ("fewer" is not "newer").
         self.never_fix_to = {"newer", "older", "fewer", "lower", "later", "earlier", "never", "ever", "every", "other"}
         self.first_words = {"may", "march"}  # real words that are also month names, never "corrected"

@@ -58,6 +58,23 @@ def test_an_accepted_change_reaches_the_live_engine_without_a_restart(store, bas
 
 
 @pytest.mark.parametrize("registry_url", ["sqlite"], indirect=True)
+def test_the_chat_answers_what_was_added_since_a_day_from_the_change_log(store, base_data):
+    """Issue 12, a history you can cite: "what was added since …?" reads the day a row entered the data."""
+    import datetime as dt
+
+    live = LiveEngine(store, build)
+    today = dt.date.today()
+    question = f"What was added since {today.day} {today:%B} {today.year}?"
+    before = live.get().engine.answer(question)[0]
+    assert before.status == "ok"
+    store.accept(store.propose(synthetic(1)), sign_in(store))
+    after = live.get().engine.answer(question)[0]
+    assert after.row_count == before.row_count + 1
+    assert "Synthetic test arrangement number 1" in str(after.rows)
+    assert "not the day it was signed" in after.interpretation
+
+
+@pytest.mark.parametrize("registry_url", ["sqlite"], indirect=True)
 def test_questions_asked_while_changes_are_accepted_never_see_half_a_change(store, base_data):
     """Accepts alternate between adding a row and correcting two cells of another: every answer's count, and the
     corrected row's title and summary, belong to one and the same version."""
