@@ -223,10 +223,10 @@ async def _profile(servers: Servers, turns: int, clicks: int, settle_s: float) -
             per_answer.append((servers.cpu_s() - before) * 1000)
             newest = run_.newest_answer()
             wrong += newest is None or newest[0] != expected
-        last = run_
-        opens = [i for i, (kind, label) in last.widgets.items() if label.startswith("Show the chart")]
-        pins = [i for i, (kind, label) in last.widgets.items() if label == "Pin to suite"]
-        suite = [i for i, (kind, label) in last.widgets.items() if kind == "text_input"]
+        seen = s.widgets  # every widget drawn so far: a question run draws only its new turn
+        opens = [i for i, (kind, label) in seen.items() if label.startswith("Show the chart")]
+        pins = [i for i, (kind, label) in seen.items() if label in ("Pin to suite", "Save this question to a check list")]
+        suite = [i for i, (kind, label) in seen.items() if kind == "text_input"]
         pinned_to = Path(tempfile.mkdtemp()) / "pinned.csv"
         actions = [("type the pin suite", lambda: s.type_text(suite[0], str(pinned_to)))] if suite else []
         actions += [("pin an answer", lambda i=i: s.click(i)) for i in pins[:clicks]]
