@@ -29,7 +29,7 @@ def _state() -> None:
 
 MAX_QUESTION = 1000  # characters read of a question; the rest is cut, and the answer says so
 FULL_TURNS = 6  # answers drawn in full by a page run; older ones show their text and open on demand
-PLACES = 10  # empty places for new turns drawn at once after the conversation (see _ask_later and places)
+PLACES = 5  # empty places for new turns drawn at once after the conversation (see _ask_later and places)
 
 
 def _slot_key(j: int) -> str:
@@ -62,7 +62,7 @@ def _ask_later(question: str) -> None:
         try:
             st.rerun([_slot_key(n)] + ([_after_key(n - 1)] if n and _looked_up(s.turns[n - 1]) else []))
         except StreamlitAPIException:  # the page on screen is not the one that drew that place: run it all
-            pass
+            ui.log.warning("no place %d on the page for a question; the whole page runs", n)
 
 
 def _typed() -> None:
@@ -135,8 +135,9 @@ def sidebar() -> None:
     st.caption("Answers come only from the bundled dataset: no language model, nothing leaves this machine.")
 
 
-def first_screen(n_agreements: int) -> None:
-    first, second = ui.intro_lines(n_agreements, ui.engine().db.dataset.period)
+def first_screen() -> None:
+    data = ui.engine().db.dataset
+    first, second = ui.intro_lines(len(data.agreements), data.period)
     st.markdown(first)
     st.markdown(second)
     st.pills(
@@ -314,13 +315,22 @@ def _fill(j: int, then: int) -> None:
     for i in range(j, len(s.turns)):  # a question asked while this one was answering: the turn is here already
         draw_turn(i)
     if question := (s.pop("pending", None) or "").strip():
+        if not s.turns:  # the first question: the place that held the first screen holds the conversation
+            _caption()
         _ask(question)
+    elif j == 0 and not s.turns:
+        first_screen()
     if then and len(s.turns) > j:  # the last place, filled: the next set goes inside it
         places(len(s.turns), then)
 
 
+def _caption() -> None:
+    data = ui.engine().db.dataset
+    st.caption(f"{len(data.agreements)} defence agreements · EU-27, United Kingdom, Ukraine · {data.period}")
+
+
 def main() -> None:
-    engine = ui.engine()
+    ui.engine()
     _state()
     s = st.session_state
     s.places_upto = 0  # until this run draws them
@@ -330,13 +340,8 @@ def main() -> None:
     st.title("Defence Pacts Assistant")
     st.chat_input("Ask about European defence agreements…", key="question_box", on_submit=_typed)
     turns: list[Answer] = s.turns
-    n = len(engine.db.dataset.agreements)
-
-    if not turns and not (s.get("pending") or "").strip():
-        s.pop("pending", None)
-        first_screen(n)
-        return
-    st.caption(f"{n} defence agreements · EU-27, United Kingdom, Ukraine · {engine.db.dataset.period}")
+    if turns:
+        _caption()
     s.folded_below = max(0, len(turns) - FULL_TURNS)
     for i in range(len(turns)):
         draw_turn(i)

@@ -214,6 +214,12 @@ async def _profile(servers: Servers, turns: int, clicks: int, settle_s: float) -
     plan = plans_for(1, turns)[0]
     want = expected_answers([plan])[0]
     per_answer, per_click, wrong = [], {}, 0
+    opened = []  # the page opened (GET, websocket, the first screen's run), five times
+    for _ in range(5):
+        before = servers.cpu_s()
+        async with Session(servers.url):
+            await asyncio.sleep(settle_s)
+            opened.append(round((servers.cpu_s() - before) * 1000, 1))
     async with Session(servers.url) as s:
         await asyncio.sleep(settle_s)
         for q, expected in zip(plan, want, strict=True):
@@ -247,7 +253,7 @@ async def _profile(servers: Servers, turns: int, clicks: int, settle_s: float) -
             if r.exceptions or r.errors:
                 wrong += 1
     return {
-        "turns": turns, "wrong": wrong, "cpu_ms_per_answer": [round(c, 1) for c in per_answer],
+        "turns": turns, "wrong": wrong, "open_page_ms": opened, "cpu_ms_per_answer": [round(c, 1) for c in per_answer],
         "answer_turn20_ms": round(per_answer[19], 1) if len(per_answer) >= 20 else None,
         "answer_median_turns_16_25_ms": round(statistics.median(per_answer[15:25]), 1) if len(per_answer) > 15
         else None,

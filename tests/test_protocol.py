@@ -62,10 +62,11 @@ def test_pin_inside_an_answer_reruns_only_that_answer(server):
 
     async def talk():
         async with Session(server.url) as s:
-            run = await s.ask("How many agreements did Spain sign after 2020?")
-            chosen = next(i for i, (kind, _) in run.widgets.items() if kind == "text_input")
+            await s.ask("How many agreements did Spain sign after 2020?")
+            on_page = s.widgets  # the sidebar was drawn when the page opened, the answer by the question's run
+            chosen = next(i for i, (kind, _) in on_page.items() if kind == "text_input")
             await s.type_text(chosen, name)
-            save = next(i for i, (_, label) in run.widgets.items() if label == "Save this question to a check list")
+            save = next(i for i, (_, label) in on_page.items() if label == "Save this question to a check list")
             return await s.click(save)
 
     clicked = asyncio.run(talk())
