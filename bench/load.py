@@ -135,7 +135,8 @@ async def user(url: str, plan: list[str], want: list[str], think_s: float, stats
                     stats.latencies_ms.append((newest[1] - run.started) * 1000)
                     stats.run_ms.append((run.finished - run.started) * 1000)
                     stats.turn_of.append(turn)
-                await asyncio.sleep(think_s * random.uniform(0.5, 1.5))
+                # A user still thinking when the window closes asks no more: the run ends without waiting out the think.
+                await asyncio.sleep(min(think_s * random.uniform(0.5, 1.5), max(0.0, stop_at - time.monotonic())))
     except Exception as e:  # a dropped connection, a timeout: an error the user would see
         stats.errors.append(f"{type(e).__name__}: {str(e)[:200]}")
 
