@@ -2,6 +2,11 @@
 
 Display only: the engine (assistant.answer) does the work; memo.py builds what is copied and downloaded.
 Start it with `streamlit run assistant/app.py` (scripts/start.sh).
+
+How it runs: a page run (the page opened, a new conversation, back from another page) draws the whole
+conversation, older answers folded, and after it a few empty places (keyed fragments). A question fills the
+next place in a run of its own (_ask_later), so the answers already on the page are neither rerun nor sent
+again; a click that asks nothing reruns only the fragment it is in (the save button, an unfold, the sidebar).
 """
 
 from __future__ import annotations
@@ -32,8 +37,8 @@ FULL_TURNS = 6  # answers drawn in full by a page run; older ones show their tex
 PLACES = 5  # empty places for new turns drawn at once after the conversation (see _ask_later and places)
 
 
-def _slot_key(j: int) -> str:
-    return f"slot-{j}"
+def _place_key(j: int) -> str:
+    return f"place-{j}"
 
 
 def _after_key(i: int) -> str:
@@ -60,7 +65,7 @@ def _ask_later(question: str) -> None:
     n = len(s.get("turns", []))
     if n < s.get("places_upto", 0) and ui.merges_fragment_runs():
         try:
-            st.rerun([_slot_key(n)] + ([_after_key(n - 1)] if n and _looked_up(s.turns[n - 1]) else []))
+            st.rerun([_place_key(n)] + ([_after_key(n - 1)] if n and _looked_up(s.turns[n - 1]) else []))
         except StreamlitAPIException:  # the page on screen is not the one that drew that place: run it all
             ui.log.warning("no place %d on the page for a question; the whole page runs", n)
 
@@ -78,7 +83,7 @@ def _chip_chosen(key: str) -> None:
 
 @dataclass(frozen=True)
 class Shown:
-    """What an answer shows beyond its text, built once: every question redraws the conversation."""
+    """What an answer shows beyond its text, built once: a page run draws the recent answers again."""
 
     memo: memo.Memo
     table: object | None  # pyarrow.Table for st.dataframe
@@ -307,7 +312,7 @@ def places(start: int, count: int) -> None:
     next set, so the conversation never runs out of places and the nesting grows by one every `count` turns."""
     st.session_state.places_upto = start + count  # before: the first may fill, and its last set a later one
     for j in range(start, start + count):
-        st.fragment(key=_slot_key(j))(_fill)(j, count if j == start + count - 1 else 0)
+        st.fragment(key=_place_key(j))(_fill)(j, count if j == start + count - 1 else 0)
 
 
 def _fill(j: int, then: int) -> None:
