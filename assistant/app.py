@@ -2,6 +2,11 @@
 
 Display only: the engine (assistant.answer) does the work; memo.py builds what is copied and downloaded.
 Start it with `streamlit run assistant/app.py` (scripts/start.sh).
+
+How it runs: a page run (the page opened, a new conversation, back from another page) draws the whole
+conversation, older answers folded, and after it a few empty places (keyed fragments). A question fills the
+next place in a run of its own (_ask_later), so the answers already on the page are neither rerun nor sent
+again; a click that asks nothing reruns only the fragment it is in (the save button, an unfold, the sidebar).
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from assistant import memo, suites, ui
 from assistant.answer import Answer
@@ -27,21 +33,58 @@ def _state() -> None:
     s.setdefault("opened", set())  # older turns the user unfolded
 
 
+MAX_QUESTION = 1000  # characters read of a question; the rest is cut, and the answer says so
+FULL_TURNS = 6  # answers drawn in full by a page run; older ones show their text and open on demand
+PLACES = 5  # empty places for new turns drawn at once after the conversation (see _ask_later and places)
+
+
+def _place_key(j: int) -> str:
+    return f"place-{j}"
+
+
+def _after_key(i: int) -> str:
+    return f"after-{i}"
+
+
+def _looked_up(a: Answer) -> bool:
+    """An answer from the data (not a question back, not a decline): it gets follow-ups and a save button."""
+    return a.status not in ("clarify", "unsupported")
+
+
 def _ask_later(question: str) -> None:
-    """A clicked suggestion is asked in the run that the click starts."""
-    st.session_state.pending = question
+    """Ask `question` (the chat box, a chip, a reading): in place when the page is on screen, else in a page run.
+
+    In place: only the empty place after the last answer runs (a keyed fragment: it asks and draws the new
+    turn) and the last answer's follow-up chips, which go away. The answers already on the page are neither
+    run nor sent again, so a question costs the same at turn 20 as at turn 1. AppTest, which shows only a
+    fragment's own output after a fragment run, gets the whole page run instead.
+    """
+    s = st.session_state
+    if not question.strip():
+        return
+    s.pending = question
+    n = len(s.get("turns", []))
+    if n < s.get("places_upto", 0) and ui.merges_fragment_runs():
+        try:
+            st.rerun([_place_key(n)] + ([_after_key(n - 1)] if n and _looked_up(s.turns[n - 1]) else []))
+        except StreamlitAPIException:  # the page on screen is not the one that drew that place: run it all
+            ui.log.warning("no place %d on the page for a question; the whole page runs", n)
+
+
+def _typed() -> None:
+    _ask_later(st.session_state.get("question_box") or "")
 
 
 def _chip_chosen(key: str) -> None:
     choice = st.session_state.get(key)
-    if choice:
-        st.session_state.pending = choice
     st.session_state[key] = None  # the chips are actions, not a selection
+    if choice:
+        _ask_later(choice)
 
 
 @dataclass(frozen=True)
 class Shown:
-    """What an answer shows beyond its text, built once: every question redraws the conversation."""
+    """What an answer shows beyond its text, built once: a page run draws the recent answers again."""
 
     memo: memo.Memo
     table: object | None  # pyarrow.Table for st.dataframe
@@ -65,8 +108,9 @@ def _shown(i: int, a: Answer) -> Shown:
 
 
 def _new_conversation() -> None:
-    for k in ("conversation", "turns", "pinned", "versions", "pending", "parts", "opened"):
+    for k in ("conversation", "turns", "pinned", "versions", "pending", "parts", "opened", "places_upto"):
         st.session_state.pop(k, None)
+    st.rerun()  # the whole page: the sidebar that holds this button runs alone otherwise
 
 
 def _pin(i: int) -> None:
@@ -84,22 +128,23 @@ def _pin(i: int) -> None:
         st.session_state.pinned[i] = f"error: I could not save to the check list “{name}”. Please tell the team that looks after the assistant."
 
 
+@st.fragment
 def sidebar() -> None:
-    ui.navigation()
-    with st.sidebar:
-        st.button("New conversation", icon=":material/add_comment:", on_click=_new_conversation, width="stretch")
-        st.text_input(
-            "Check list for saved questions",
-            key="check_list",
-            help="“Save this question to a check list” under an answer adds the question, with today's answer "
-            "as the one expected, to the check list of this name. Run, read and download your check lists on "
-            "the Check lists page, to see after a data update that the answers still hold.",
-        )
-        st.caption("Answers come only from the bundled dataset: no language model, nothing leaves this machine.")
+    """A fragment: typing a check list's name reruns the sidebar, not the conversation (a save reads it then)."""
+    st.button("New conversation", icon=":material/add_comment:", on_click=_new_conversation, width="stretch")
+    st.text_input(
+        "Check list for saved questions",
+        key="check_list",
+        help="“Save this question to a check list” under an answer adds the question, with today's answer "
+        "as the one expected, to the check list of this name. Run, read and download your check lists on "
+        "the Check lists page, to see after a data update that the answers still hold.",
+    )
+    st.caption("Answers come only from the bundled dataset: no language model, nothing leaves this machine.")
 
 
-def first_screen(n_agreements: int) -> None:
-    first, second = ui.intro_lines(n_agreements, ui.engine().db.dataset.period)
+def first_screen() -> None:
+    data = ui.engine().db.dataset
+    first, second = ui.intro_lines(len(data.agreements), data.period)
     st.markdown(first)
     st.markdown(second)
     st.pills(
@@ -122,13 +167,14 @@ def _changed(a: Answer) -> None:
         st.caption(":material/edit_note: " + ui.safe("I " + "; ".join(a.changed) + "."))
 
 
-def render_answer(i: int, a: Answer, last: bool) -> None:
+def render_answer(i: int, a: Answer) -> bool:
+    """The answer in full; True when it is a looked-up answer, which gets follow-ups and a save button."""
     if a.status == "clarify":
         st.markdown(ui.safe(a.answer))
         _changed(a)
         for j, s in enumerate(a.suggestions):
             st.button(s, key=f"clarify-{i}-{j}", on_click=_ask_later, args=(s,), icon=":material/arrow_forward:")
-        return
+        return False
     if a.status == "unsupported":
         st.markdown(ui.safe(a.answer))
         _changed(a)
@@ -137,7 +183,7 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
             f"and Ukraine, {ui.engine().db.dataset.period}: who signed with whom, when, in which form, on which topics."
         )
         _chips("You could ask", a.suggestions, f"sugg-{i}")
-        return
+        return False
 
     st.markdown(ui.safe(a.answer))
     _changed(a)
@@ -160,13 +206,21 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
         ui.download_row(shown.memo, key=f"dl-{i}", chart=a.chart, copy_html=shown.copy_html)
     elif a.chart:
         ui.download_row(shown.memo, key=f"dl-{i}", chart=a.chart, copy=False)
+    return True
 
-    where = st.session_state.pinned.get(i)
+
+def after(i: int) -> None:
+    """Under a looked-up answer: the follow-up chips (the last answer only) and where it was saved, or the
+    button that saves it. A keyed fragment: a save reruns only this, and asking the next question reruns
+    the last answer's, which drops its chips."""
+    s = st.session_state
+    a: Answer = s.turns[i]
+    where = s.pinned.get(i)
     if where and where.startswith("error:"):
         st.warning(where.removeprefix("error: "))
     elif where:
         st.caption(f":material/bookmark_added: Saved to the check list “{ui.safe(where)}”; run it on the Check lists page.")
-    if last:
+    if i == len(s.turns) - 1 and not s.get("pending"):
         _chips("Try a wider question" if not a.row_count else "Follow up", a.suggestions, f"sugg-{i}")
     if not where:
         st.button(
@@ -181,93 +235,127 @@ def render_answer(i: int, a: Answer, last: bool) -> None:
         )
 
 
-MAX_QUESTION = 1000  # characters read of a question; the rest is cut, and the answer says so
-FULL_TURNS = 6  # answers drawn in full; older ones show their text and open on demand (reruns stay fast)
-
-
 def _open(i: int) -> None:
     st.session_state.opened.add(i)
 
 
 def render_brief(i: int, a: Answer) -> None:
-    """An older answer, folded to its text: every rerun redraws the whole conversation."""
+    """An older answer, folded to its text: a page run redraws the whole conversation."""
     st.markdown(ui.safe(a.answer))
     if a.rows or a.chart:
         st.button("Show the chart and cited rows", key=f"open-{i}", on_click=_open, args=(i,),
                   icon=":material/unfold_more:", type="tertiary")
 
 
+def answer(i: int) -> None:
+    """One answer in full: its text, reading, chart, table and exports, then what comes after it.
+
+    Nothing in it reruns the page: the exports run in the browser or build their file on the click, a reading
+    or a chip asks a question (see _ask_later), and the chips and the save button sit in a fragment of their own.
+    """
+    a: Answer = st.session_state.turns[i]
+    with ui.friendly():
+        if render_answer(i, a):
+            st.fragment(key=_after_key(i))(after)(i)
+
+
 @st.fragment
-def turn(i: int, last: bool) -> None:
-    """One recent answer. A fragment: a click inside it that asks nothing (pin) reruns only this answer;
-    a chip or a reading asks, and the whole page runs (tests/test_protocol.py)."""
-    if st.session_state.get("pending"):  # a chip or a reading clicked here asks a question: the whole page runs
-        st.rerun()
-    turns: list[Answer] = st.session_state.turns
-    if i < len(turns):  # else the conversation was cleared since the page was drawn
+def folded(i: int) -> None:
+    """An older answer folded to its text; a fragment, so unfolding it reruns only this answer."""
+    s = st.session_state
+    if i >= len(s.turns):  # the conversation was cleared since the page was drawn
+        return
+    if i in s.opened:
+        answer(i)
+    else:
+        s.get("parts", {}).pop(i, None)  # a folded answer keeps only its Answer: memory stays bounded
         with ui.friendly():
-            render_answer(i, turns[i], last=last)
+            render_brief(i, s.turns[i])
 
 
-@st.fragment
-def older(upto: int) -> None:
-    """The turns before the last FULL_TURNS, folded to their text, in one fragment: unfolding one reruns these."""
-    if st.session_state.get("pending"):
-        st.rerun()
-    turns: list[Answer] = st.session_state.turns
-    parts = st.session_state.get("parts", {})
-    for i, a in enumerate(turns[:upto]):
-        with st.chat_message("user"):
-            st.markdown(ui.safe(a.question))
-        with st.chat_message("assistant"):
-            with ui.friendly():
-                if i in st.session_state.opened:
-                    render_answer(i, a, last=False)
-                else:
-                    parts.pop(i, None)  # a folded answer keeps only its Answer: memory stays bounded
-                    render_brief(i, a)
+def draw_turn(i: int) -> None:
+    with st.chat_message("user"):
+        st.markdown(ui.safe(st.session_state.turns[i].question))
+    with st.chat_message("assistant"):
+        if i < st.session_state.get("folded_below", 0):
+            folded(i)
+        else:
+            answer(i)
+
+
+def _ask(question: str) -> None:
+    """Ask and draw the new turn: the question, then its answer in the assistant's message."""
+    s = st.session_state
+    s.conversation.engine = ui.engine(fresh=True)  # asked in a run of its own: the newest data version too
+    cut = question[:MAX_QUESTION]  # a question, not a file
+    with st.chat_message("user"):
+        st.markdown(ui.safe(cut))
+    with st.chat_message("assistant"):
+        new = None
+        with ui.friendly():
+            with st.spinner("Looking it up…"):
+                new = s.conversation.ask(cut)
+            if len(question) > len(cut):
+                new.changed.insert(0, f"read only the first {MAX_QUESTION} characters of your question "
+                                      f"(it had {len(question)})")
+            s.turns.append(new)
+            s.versions[len(s.turns) - 1] = ui.engine_version()
+        if new is not None:
+            answer(len(s.turns) - 1)
+    # Answers that have scrolled out of the page run's full view keep only their Answer (memory stays bounded);
+    # a click inside one rebuilds its parts.
+    parts = s.get("parts", {})
+    for i in [i for i in parts if i < len(s.turns) - FULL_TURNS and i not in s.opened]:
+        del parts[i]
+    ui.scroll_to_last_question(len(s.turns))  # the answer's first line in view, not the end of its table
+
+
+def places(start: int, count: int) -> None:
+    """Empty places for turns start, start + 1, … (keyed fragments, drawn as nothing): a question asked on the
+    page fills the next one in a run of its own (see _ask_later). The last of them, once filled, holds the
+    next set, so the conversation never runs out of places and the nesting grows by one every `count` turns."""
+    st.session_state.places_upto = start + count  # before: the first may fill, and its last set a later one
+    for j in range(start, start + count):
+        st.fragment(key=_place_key(j))(_fill)(j, count if j == start + count - 1 else 0)
+
+
+def _fill(j: int, then: int) -> None:
+    s = st.session_state
+    for i in range(j, len(s.turns)):  # a question asked while this one was answering: the turn is here already
+        draw_turn(i)
+    if question := (s.pop("pending", None) or "").strip():
+        if not s.turns:  # the first question: the place that held the first screen holds the conversation
+            _caption()
+        _ask(question)
+    elif j == 0 and not s.turns:
+        first_screen()
+    if then and len(s.turns) > j:  # the last place, filled: the next set goes inside it
+        places(len(s.turns), then)
+
+
+def _caption() -> None:
+    data = ui.engine().db.dataset
+    st.caption(f"{len(data.agreements)} defence agreements · EU-27, United Kingdom, Ukraine · {data.period}")
 
 
 def main() -> None:
     engine = ui.engine(fresh=True)  # the newest data version: an accepted change reaches this session now
     _state()
-    st.session_state.conversation.engine = engine
-    sidebar()
+    s = st.session_state
+    s.conversation.engine = engine
+    s.places_upto = 0  # until this run draws them
+    ui.navigation()
+    with st.sidebar:
+        sidebar()
     st.title("Defence Pacts Assistant")
-    typed = st.chat_input("Ask about European defence agreements…")
-    asked = (typed or st.session_state.pop("pending", None) or "").strip()
-    question = asked[:MAX_QUESTION]  # a question, not a file
-    turns: list[Answer] = st.session_state.turns
-    n = len(engine.db.dataset.agreements)
-
-    if not turns and not question:
-        first_screen(n)
-        return
-    st.caption(f"{n} defence agreements · EU-27, United Kingdom, Ukraine · {engine.db.dataset.period}")
-    folded = max(0, len(turns) - FULL_TURNS)
-    if folded:
-        older(folded)
-    for i in range(folded, len(turns)):
-        with st.chat_message("user"):
-            st.markdown(ui.safe(turns[i].question))
-        with st.chat_message("assistant"):
-            turn(i, last=(i == len(turns) - 1 and not question))
-    if question:
-        with st.chat_message("user"):
-            st.markdown(ui.safe(question))
-        with st.chat_message("assistant"):
-            answer = None
-            with ui.friendly():
-                with st.spinner("Looking it up…"):
-                    answer = st.session_state.conversation.ask(question)
-                if len(asked) > len(question):
-                    answer.changed.insert(0, f"read only the first {MAX_QUESTION} characters of your question "
-                                             f"(it had {len(asked)})")
-                turns.append(answer)
-                st.session_state.versions[len(turns) - 1] = ui.engine_version()
-            if answer is not None:
-                turn(len(turns) - 1, last=True)
-        ui.scroll_to_last_question(len(turns))  # the answer's first line in view, not the end of its table
+    st.chat_input("Ask about European defence agreements…", key="question_box", on_submit=_typed)
+    turns: list[Answer] = s.turns
+    if turns:
+        _caption()
+    s.folded_below = max(0, len(turns) - FULL_TURNS)
+    for i in range(len(turns)):
+        draw_turn(i)
+    places(len(turns), PLACES if ui.merges_fragment_runs() else 1)
 
 
 with ui.friendly():

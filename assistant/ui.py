@@ -133,6 +133,15 @@ def engine(fresh: bool = False) -> Engine:
     raise AssertionError("unreachable")
 
 
+def merges_fragment_runs() -> bool:
+    """Whether this session's page draws a fragment's run in place, among what it already shows, as a browser
+    does. AppTest (no HTTP request behind it, so no headers) shows only the fragment's own output after one."""
+    try:
+        return bool(st.context.headers)
+    except Exception:
+        return False
+
+
 @contextmanager
 def friendly() -> Iterator[None]:
     """Turn any failure inside into a calm message instead of a traceback.

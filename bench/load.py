@@ -135,7 +135,8 @@ async def user(url: str, plan: list[str], want: list[str], think_s: float, stats
                     stats.latencies_ms.append((newest[1] - run.started) * 1000)
                     stats.run_ms.append((run.finished - run.started) * 1000)
                     stats.turn_of.append(turn)
-                await asyncio.sleep(think_s * random.uniform(0.5, 1.5))
+                # A user still thinking when the window closes asks no more: the run ends without waiting out the think.
+                await asyncio.sleep(min(think_s * random.uniform(0.5, 1.5), max(0.0, stop_at - time.monotonic())))
     except Exception as e:  # a dropped connection, a timeout: an error the user would see
         stats.errors.append(f"{type(e).__name__}: {str(e)[:200]}")
 
@@ -214,6 +215,12 @@ async def _profile(servers: Servers, turns: int, clicks: int, settle_s: float) -
     plan = plans_for(1, turns)[0]
     want = expected_answers([plan])[0]
     per_answer, per_click, wrong = [], {}, 0
+    opened = []  # the page opened (GET, websocket, the first screen's run), five times
+    for _ in range(5):
+        before = servers.cpu_s()
+        async with Session(servers.url):
+            await asyncio.sleep(settle_s)
+            opened.append(round((servers.cpu_s() - before) * 1000, 1))
     async with Session(servers.url) as s:
         await asyncio.sleep(settle_s)
         for q, expected in zip(plan, want, strict=True):
@@ -223,14 +230,14 @@ async def _profile(servers: Servers, turns: int, clicks: int, settle_s: float) -
             per_answer.append((servers.cpu_s() - before) * 1000)
             newest = run_.newest_answer()
             wrong += newest is None or newest[0] != expected
-        last = run_
-        opens = [i for i, (kind, label) in last.widgets.items() if label.startswith("Show the chart")]
-        pins = [i for i, (kind, label) in last.widgets.items() if label == "Pin to suite"]
-        suite = [i for i, (kind, label) in last.widgets.items() if kind == "text_input"]
+        seen = s.widgets  # every widget on the page: a question's run may draw only its new turn
+        pins = [i for i, (kind, label) in seen.items() if label in ("Pin to suite", "Save this question to a check list")]
+        suite = [i for i, (kind, label) in seen.items() if kind == "text_input"]
         pinned_to = Path(tempfile.mkdtemp()) / "pinned.csv"
         actions = [("type the pin suite", lambda: s.type_text(suite[0], str(pinned_to)))] if suite else []
         actions += [("pin an answer", lambda i=i: s.click(i)) for i in pins[:clicks]]
-        actions += [("unfold an older answer", lambda i=i: s.click(i)) for i in opens[:clicks]]
+        # The whole page run again, as after a visit to another page: it folds the older answers.
+        actions += [("run the whole page", lambda: s.rerun())]
         for name, act in actions:
             before = servers.cpu_s()
             r = await act()
@@ -238,14 +245,22 @@ async def _profile(servers: Servers, turns: int, clicks: int, settle_s: float) -
             per_click.setdefault(name, []).append(round((servers.cpu_s() - before) * 1000, 1))
             if r.exceptions or r.errors:
                 wrong += 1
+        opens = [i for i, (kind, label) in s.widgets.items() if label.startswith("Show the chart")]
+        for i in opens[:clicks]:
+            before = servers.cpu_s()
+            r = await s.click(i)
+            await asyncio.sleep(settle_s)
+            per_click.setdefault("unfold an older answer", []).append(round((servers.cpu_s() - before) * 1000, 1))
+            if r.exceptions or r.errors:
+                wrong += 1
     return {
-        "turns": turns, "wrong": wrong, "cpu_ms_per_answer": [round(c, 1) for c in per_answer],
+        "turns": turns, "wrong": wrong, "open_page_ms": opened, "cpu_ms_per_answer": [round(c, 1) for c in per_answer],
         "answer_turn20_ms": round(per_answer[19], 1) if len(per_answer) >= 20 else None,
         "answer_median_turns_16_25_ms": round(statistics.median(per_answer[15:25]), 1) if len(per_answer) > 15
         else None,
         "clicks_ms": per_click,
-        "click_median_ms": round(statistics.median([c for v in per_click.values() for c in v]), 1)
-        if per_click else None,
+        "click_median_ms": round(statistics.median([c for k, v in per_click.items() for c in v
+                                                    if k != "run the whole page"]), 1) if per_click else None,
         "server_rss_mib": [round(mib(r)) for r in servers.rss_kib()],
         "loadavg_1m": round(os.getloadavg()[0], 2),
     }

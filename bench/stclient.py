@@ -92,6 +92,7 @@ class Session:
         self.session_id = ""
         self.cookie = cookie  # what the browser holds for this site (a balancer's affinity cookie)
         self.fragment_of: dict[str, str] = {}  # widget id -> the fragment that drew it ("" for none)
+        self.widgets: dict[str, tuple[str, str]] = {}  # every widget any run drew: id -> (kind, label)
         self.text_inputs: dict[str, str] = {}  # text input id -> the value typed, sent on every rerun
 
     async def __aenter__(self) -> Session:
@@ -180,6 +181,8 @@ class Session:
                 run.status = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
                 if msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                     raise ProtocolError("the page failed to compile")
+                if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:  # a whole page: only its widgets remain
+                    self.widgets = dict(run.widgets)
                 if msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     return run
             elif kind == "session_event" and msg.session_event.WhichOneof("type") == "script_compilation_exception":
@@ -205,7 +208,7 @@ class Session:
                 self.chat_input_id = el.chat_input.id
             elif kind in ("button", "text_input", "button_group"):
                 widget = getattr(el, kind)
-                run.widgets[widget.id] = (kind, widget.label)
+                run.widgets[widget.id] = self.widgets[widget.id] = (kind, widget.label)
                 self.fragment_of[widget.id] = delta.fragment_id
             elif kind == "exception":
                 run.exceptions.append(f"{el.exception.type}: {el.exception.message}"[:300])

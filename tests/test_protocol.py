@@ -62,10 +62,11 @@ def test_pin_inside_an_answer_reruns_only_that_answer(server):
 
     async def talk():
         async with Session(server.url) as s:
-            run = await s.ask("How many agreements did Spain sign after 2020?")
-            chosen = next(i for i, (kind, _) in run.widgets.items() if kind == "text_input")
+            await s.ask("How many agreements did Spain sign after 2020?")
+            on_page = s.widgets  # the sidebar was drawn when the page opened, the answer by the question's run
+            chosen = next(i for i, (kind, _) in on_page.items() if kind == "text_input")
             await s.type_text(chosen, name)
-            save = next(i for i, (_, label) in run.widgets.items() if label == "Save this question to a check list")
+            save = next(i for i, (_, label) in on_page.items() if label == "Save this question to a check list")
             return await s.click(save)
 
     clicked = asyncio.run(talk())
@@ -74,3 +75,23 @@ def test_pin_inside_an_answer_reruns_only_that_answer(server):
     assert any("Saved to the check list" in text for text in clicked.markdown.values())
     saved = ui.check_list_path(ui.check_list_name(name))
     assert saved.read_text(encoding="utf-8").count("Spain") == 1
+
+
+def test_a_question_on_the_page_draws_only_its_own_turn(server, engine):
+    """Asking runs the empty place after the last answer, not the page: earlier answers are not sent again,
+    and the last answer's chips are dropped (its save button is redrawn without them)."""
+    conversation = engine.conversation()
+    questions = ["How many agreements did France sign?", "And Germany?", "Per year?"]
+    expected = [ui.safe(conversation.ask(q).answer) for q in questions]
+
+    async def talk():
+        async with Session(server.url) as s:
+            return [await s.ask(q) for q in questions]
+
+    runs = asyncio.run(talk())
+    assert [r.newest_answer()[0] for r in runs] == expected
+    for r in runs[1:]:
+        assert r.status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"
+        assert r.answers == [r.newest_answer()[0]]  # no earlier answer drawn again
+        labels = [label for kind, label in r.widgets.values()]
+        assert labels.count("Follow up") == 1 and labels.count("Save this question to a check list") == 2
