@@ -352,6 +352,7 @@ class Intent:
     linked: tuple[str, ...] = ()  # linked: states with at least one agreement with each of these …
     unlinked: tuple[str, ...] = ()  # … and none with any of these
     last_year: int | None = None  # average per year: the data's last year, where the question leaves the end open
+    pairs: tuple[str, ...] = ()  # neighbours: the pairs of bordering states looked at ("DE-PL")
     sides: tuple[Filter, ...] = ()  # groups or periods compared: each side's own figure ("Southern vs Eastern Europe")
     earlier_states: tuple[str, ...] = ()  # states a follow-up replaced ("What about Germany?" after France): "the two"
     notes: tuple[str, ...] = field(default=())  # readings the interpretation should state

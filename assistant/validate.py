@@ -18,7 +18,7 @@ TABLES = frozenset({"agreements", "countries", "agreement_parties"})
 MAX_LIMIT = 5000
 ALLOWED_FUNCTIONS = frozenset(getattr(exp, name) for name in (
     "Count", "Sum", "Min", "Max", "Avg", "Median", "Lower", "Upper", "Round", "Nullif", "Contains", "ArrayContains",
-    "Unnest", "Explode", "Coalesce", "Cast", "TryCast", "Month", "Year", "TimeToStr", "RowNumber", "Rank", "Lag",
+    "Unnest", "Explode", "Coalesce", "Cast", "TryCast", "Month", "Year", "TimeToStr", "RowNumber", "Rank", "Lag", "Exists",
     "DenseRank", "Length", "ArraySize", "Abs", "If", "Case", "Extract", "StrPosition", "Concat", "ArrayAgg",
     "GroupConcat", "Anonymous", "Array", "ArrayFilter",
 ) if hasattr(exp, name))

@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from assistant.monitor import gaps, overlaps
+from assistant.charts import europe
+from assistant.monitor import gaps, land_neighbours, neighbours_without, overlaps
 
 CASES = [  # (question, the Monitor's figure for it)
     ("Which agreements overlap?", lambda d: len(overlaps(d))),
@@ -16,6 +17,10 @@ CASES = [  # (question, the Monitor's figure for it)
      lambda d: sum("EE" in o.pair for o in overlaps(d))),
     ("Which EU states have no agreement with Ukraine?", lambda d: len(gaps(d, "UA"))),
     ("which eu countries have never signed anything with the uk", lambda d: len(gaps(d, "GB"))),
+    ("Which neighbours have no agreement with each other?",
+     lambda d: len(neighbours_without(d, land_neighbours(europe(), {c.code for c in d.countries})))),
+    ("does Hungary have neighbours it has no agreement with?",
+     lambda d: sum("HU" in p for p in neighbours_without(d, land_neighbours(europe(), {c.code for c in d.countries})))),
 ]
 
 

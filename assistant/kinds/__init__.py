@@ -13,10 +13,10 @@ Each module has:
 
 from __future__ import annotations
 
-from assistant.kinds import added, average, check, largest, linked, overlaps, sides, threshold
+from assistant.kinds import added, average, check, largest, linked, neighbours, overlaps, sides, threshold
 from assistant.kinds.frame import Context, Frame
 
-KINDS = {m.KIND: m for m in (added, overlaps, check, linked, threshold, average, largest, sides)}  # recognised in this order
+KINDS = {m.KIND: m for m in (added, overlaps, neighbours, check, linked, threshold, average, largest, sides)}  # recognised in this order
 CUE_WORDS = tuple(w for m in KINDS.values() for w in getattr(m, "WORDS", ()))
 
 __all__ = ["CUE_WORDS", "KINDS", "Context", "Frame"]
