@@ -27,6 +27,7 @@ from assistant.intent import (
     MutualDefence,
     Named,
     Parties,
+    PartyCount,
     Refusal,
     Scope,
     Text,
@@ -36,7 +37,7 @@ from assistant.intent import (
 from assistant.kinds import KINDS
 from assistant.parse_time import NUMBER_WORDS
 
-ONLY_AMONG = re.compile(r"\b(no outsiders?(?: on board)?|no one else|nobody else|among (?:the )?[\w\s-]{0,40}themselves|(?:only|solely|exclusively) (?:among|between|within|by)|(?:members|states|countries|nations) only|"
+ONLY_AMONG = re.compile(r"\b((?:just|only) (?:the )?(?:two|three|four|five|2|3|4|5) of them|no outsiders?(?: on board)?|no one else|nobody else|among (?:the )?[\w\s-]{0,40}themselves|(?:only|solely|exclusively) (?:among|between|within|by)|(?:members|states|countries|nations) only|"
                         r"only (?:the )?(?:nordic|baltic|benelux|visegrad|v4|neutral|eu|nato|non-eu|non-nato)|exclusively|among themselves|between themselves|"
                         r"purely|just among|just between|solely|entirely within|within the group|inside the)\b")
 TOGETHER = re.compile(r"\b(?:all together|together|jointly|all of them together|between (?:all )?(?:the )?(?:three|four|them))\b")
@@ -339,6 +340,11 @@ def _groups_and_exclusions(v, d: Draft) -> None:
         d.filters.append(Parties(previous.restrict, "only", previous.restrict_label))
         d.kind, d.dims = "list", []
         d.restrict, d.restrict_label = (), ""
+    together = [x for x in previous.filters if isinstance(x, Parties) and x.mode == "all" and len(x.codes) > 1] \
+        if previous is not None else []
+    if only and d.mode and together and not d.countries and not d.groups:
+        # "only the ones where it was just the three of them" after France, Germany and Poland together
+        d.filters.append(PartyCount("=", len(together[0].codes)))  # all of them, and no one else
     for _pos, key, noun in d.groups:
         g = v.groups[key]
         if key == "neutral":

@@ -100,6 +100,8 @@ PRONOUN = re.compile(r"\b(they|them|it|its|their)\b")
 # A question with its own measure, agreement noun and subject: complete in itself.
 COMPLETE = re.compile(r"^(?:how many|which|what|list|show|give|name|who)\b(?!.*\b(?:them|these|those|they|it|its|that one|"
                       r"the same|there)\b).*\b(?:agreements?|deals?|pacts?|accords?|treaties|partners?|signed)\b")
+EARLIER_TIME = re.compile(r"\b(?:(?:over|in|for|during|within) )?(?:the same|that) (?:period|year|time|timeframe|month|"
+                          r"window|span|dates)\b|\bsince then\b")
 SAME_TIME = re.compile(r"\b(?:(?:the )?same|that|this) (?:period|time|timeframe|time frame|years?|window|span|dates)\b")
 ROW_REFERENCE = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|last|[1-9](?:st|nd|rd|th)) (?:one|agreement|row|entry|"
                            r"item|document)\b|#\d|\bnumber \d\b")
@@ -210,6 +212,12 @@ class Parser:
         previous = self._counted(lowered, previous)
         if isinstance(previous, Refusal):
             return previous
+        if previous is None and EARLIER_TIME.search(lowered) and not self._find_time(self.v.fold(lowered)).filters:
+            # "agreements in that year" with nothing before it (a year said earlier in the question is that year)
+            return Refusal("clarify", "Which period do you mean? There is no earlier question in this conversation "
+                           "that names one; say the years, e.g. 'since 2022'.",
+                           "a time that refers to an earlier question, in a new conversation",
+                           ("How many agreements were signed since 2022?", "Agreements per year"), reason="orphan")
         share = SHARE.search(lowered)
         if share and re.search(r"\b(share|percentage|proportion|per cent|percent|fraction|ratio)\b", lowered):
             return self._share(lowered, share, previous)
