@@ -271,7 +271,7 @@ def scroll_to_last_question(nonce: int) -> None:
     """Bring the newest question to the top of the window, its answer's first line just under it.
 
     Streamlit keeps a chat page pinned to its bottom, so a long answer would show its downloads, not its
-    sentence. The page is held there for a few seconds while the chart and the table paint (on a slow or
+    sentence. The page is held there for up to 15 seconds while the chart and the table paint (on a slow or
     busy machine they move it late); holding stops as soon as the reader scrolls themselves.
     """
     st.html(
@@ -290,7 +290,7 @@ def scroll_to_last_question(nonce: int) -> None:
             question.scrollIntoView({{block: "start", behavior: "instant"}});
           }};
           const timer = setInterval(bring, 120);
-          setTimeout(() => clearInterval(timer), 6000);
+          setTimeout(() => clearInterval(timer), 15000);  // a busy machine paints late; a reader's own scroll stops it
           bring();
         }})();
         </script>""",
