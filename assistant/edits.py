@@ -17,12 +17,12 @@ assemble.py; they move here one by one.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import replace
 
-from assistant.intent import Dates, Excluding, Intent, Named, Parties, Refusal, YearIn, Years, ordered, other_side
+from assistant.intent import Excluding, Intent, Named, Parties, Refusal, YearIn, Years, begins, ordered, other_side
 from assistant.kinds import Context
+from assistant.kinds.sides import OTHER_SIDE
 
 STATE_ROWS = ("partners", "never", "threshold", "linked")
 KEEP = re.compile(r"^(?:ok |and |so |now )*(?:keep|show|list|give me)? ?(?:only|just) ")
@@ -140,7 +140,7 @@ def compare(text: str, previous: Intent | None, context: Context) -> Intent | Re
                             dims=("country",), filters=filters, restrict=tuple(sorted(new)), n=len(new) if partners else None,
                             restrict_label=context.v.name_list(new)),
                      f"each state's own figure side by side: {context.v.name_list(new)}")
-    if previous is None or PERIOD_SIDE.search(text):
+    if previous is None or OTHER_SIDE.search(text):
         return None  # ("Ireland in the brief's period vs after it": two periods side by side, the sides kind)
     if not new and THE_TWO.search(text):
         return _compare_the_two(text, previous, context)
@@ -173,7 +173,6 @@ def compare(text: str, previous: Intent | None, context: Context) -> Intent | Re
     return _said(intent, f"each state's own figure side by side: {context.v.name_list(states)}")
 
 
-PERIOD_SIDE = re.compile(r"\b(?:vs|versus|compared? (?:with|to)|against)\s+(?:after|before|since) (?:it|that|then)\b")
 # "those two countries" after one agreement: its parties (assemble.py), not its row
 ITS_STATES = re.compile(r"\b(?:those|these|the|its) (two|three|four|five|six) (?:countries|states|parties|nations|"
                         r"signatories)\b|\bboth (?:countries|states|parties|nations|signatories)\b")
@@ -556,16 +555,6 @@ def flip_time(text: str, previous: Intent, context: Context) -> Intent | None:
 SIDE_WORD = re.compile(r"\b(?P<late>after|later|since|afterwards)\b|\b(?P<early>before|earlier|prior)\b")
 
 
-def _begins(t) -> dt.date:
-    """Where a time filter starts (for telling the earlier side from the later one)."""
-    if isinstance(t, Years):
-        return dt.date(t.start, 1, 1) if t.start else dt.date.min
-    if isinstance(t, Dates):
-        return t.start or dt.date.min
-    start = getattr(t, "start", None)
-    return start if isinstance(start, dt.date) else dt.date(t.year, getattr(t, "month", 1), 1)
-
-
 def pick_side(text: str, previous: Intent, context: Context) -> Intent | Refusal | None:
     """'show those signed after' after two periods side by side, 'list the Baltic ones' after two groups: the
     agreements of that one side, with the comparison's other filters."""
@@ -582,7 +571,7 @@ def pick_side(text: str, previous: Intent, context: Context) -> Intent | Refusal
     else:
         m = SIDE_WORD.search(text)
         if m:
-            by_time = sorted(previous.sides, key=_begins)
+            by_time = sorted(previous.sides, key=begins)
             chosen = [by_time[-1] if m["late"] else by_time[0]]
     if not chosen or len(chosen) != 1:
         return None

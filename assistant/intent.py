@@ -365,6 +365,16 @@ class Intent:
         return replace(self, **changes)
 
 
+def begins(t) -> dt.date:
+    """Where a time filter starts (an open start is the earliest), to put periods in order."""
+    start = getattr(t, "start", None)
+    if isinstance(t, Years):
+        return dt.date(t.start, 1, 1) if t.start else dt.date.min
+    if isinstance(start, dt.date):
+        return start
+    return dt.date(t.year, getattr(t, "month", 1), 1) if hasattr(t, "year") else dt.date.min
+
+
 def other_side(t, before: bool):
     """The time on the other side of a date: 'before it' after 'since the invasion' (None where there is none)."""
     if isinstance(t, Dates) and before and t.start:

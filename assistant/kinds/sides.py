@@ -18,7 +18,7 @@ from dataclasses import replace
 from sqlglot import exp
 
 from assistant.build_sql import filtered
-from assistant.intent import Intent, Parties, Refusal, join_words, lit, other_side
+from assistant.intent import Intent, Parties, Refusal, begins, join_words, lit, other_side
 from assistant.kinds.frame import Context, Frame
 from assistant.wording import filter_words
 
@@ -68,7 +68,7 @@ def make(frame: Frame, base: Intent, context: Context) -> Intent | Refusal:
                        "with 2019-2023'.", "a comparison of periods without two periods",
                        ("Compare 2014-2018 with 2019-2023", "Agreements per year"))
     if side:  # the earlier side first
-        times = tuple(sorted(times, key=lambda t: other_side(t, True) is not None))
+        times = tuple(sorted(times, key=begins))
     return Intent(kind=KIND, filters=tuple(f for f in base.filters if f.slot != "time"),
                   sides=tuple(replace(t, slot="side") for t in times), notes=base.notes)
 
