@@ -100,9 +100,11 @@ PRONOUN = re.compile(r"\b(they|them|it|its|their)\b")
 # A question with its own measure, agreement noun and subject: complete in itself.
 COMPLETE = re.compile(r"^(?:how many|which|what|list|show|give|name|who)\b(?!.*\b(?:them|these|those|they|it|its|that one|"
                       r"the same|there)\b).*\b(?:agreements?|deals?|pacts?|accords?|treaties|partners?|signed)\b")
-EARLIER_TIME = re.compile(r"\b(?:(?:over|in|for|during|within) )?(?:the same|that) (?:period|year|time|timeframe|month|"
-                          r"window|span|dates)\b|\bsince then\b")
-SAME_TIME = re.compile(r"\b(?:(?:the )?same|that|this) (?:period|time|timeframe|time frame|years?|window|span|dates)\b")
+TIME_NOUN = r"(?:period|time|timeframe|time frame|years?|month|window|span|dates?)"
+# "in that year", "since then": the time of an earlier question (asked back when there is none)
+EARLIER_TIME = re.compile(rf"\b(?:the same|that) {TIME_NOUN}\b|\bsince then\b")
+# "over the same period": the last question's time, carried into a kind of its own
+SAME_TIME = re.compile(rf"\b(?:(?:the )?same|that|this) {TIME_NOUN}\b")
 ROW_REFERENCE = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|last|[1-9](?:st|nd|rd|th)) (?:one|agreement|row|entry|"
                            r"item|document)\b|#\d|\bnumber \d\b")
 COUNTED_REF = re.compile(r"\b(?:which|how many|what|any|each|one|none|both|either) of (?:the|those|these) "
@@ -280,13 +282,7 @@ class Parser:
         """'in that region', 'the same group': the group the last question named, by one of its names."""
         groups = [] if previous is None else [f.codes for f in previous.filters if isinstance(f, Parties)] + \
             [previous.restrict]
-        for key, group in self.v.groups.items():
-            if group.members in groups:
-                phrase = next((" ".join(words) for words, tags in self.v.lexicon.items()
-                               if any(t.kind == "group" and t.value == key for t in tags)), None)
-                if phrase:
-                    return phrase
-        return m[0]
+        return next((self.v.group_words[key] for key, group in self.v.groups.items() if group.members in groups), m[0])
 
     def _topic_cooperation(self, m: re.Match) -> str:
         """'naval cooperation agreements' = agreements on that topic, of any form (the form 'cooperation agreement'

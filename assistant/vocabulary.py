@@ -116,8 +116,10 @@ class Vocabulary:
                 self._add(alias, Tag("outside", name))
 
         self.groups: dict[str, Group] = {}
+        self.group_words: dict[str, str] = {}  # a name each group is read by ("in that region": the last one's)
         for key, g in _read("groups.yaml")["groups"].items():
             self.groups[key] = Group(key, g["label"], self._members(g))
+            self.group_words[key] = " ".join(tokens(self.fold(g["words"][0])))
             for w in g["words"]:
                 self._add(w, Tag("group", key))
 
