@@ -5,10 +5,6 @@ new row in its count. The server runs on a temporary registry, SQLite and then P
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect
@@ -16,7 +12,7 @@ from playwright.sync_api import expect
 from assistant.data import load_dataset
 from assistant.registry.reviewers import hash_password
 from tests.registry_fixtures import PG_ENV, _pg_database
-from tests.test_browser import ARTIFACTS, ASSISTANT, ROOT, _free_port, _open, _settled, browser  # noqa: F401
+from tests.test_browser import ARTIFACTS, ASSISTANT, _open, _settled, browser, serve  # noqa: F401
 
 COUNT = "How many agreements are there?"
 TITLE = "Synthetic browser arrangement on cyber ranges (not a real agreement)"
@@ -24,8 +20,7 @@ TITLE = "Synthetic browser arrangement on cyber ranges (not a real agreement)"
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def registry_server(request, tmp_path_factory):
-    port, home = _free_port(), tmp_path_factory.mktemp("registry")
-    ARTIFACTS.mkdir(exist_ok=True)
+    home = tmp_path_factory.mktemp("registry")
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "DPA_DATA_HOME": str(home),
            "DPA_REVIEWERS": f"rita={hash_password('rita-secret-1')}"}
     env.pop("DPA_REGISTRY_URL", None)
@@ -36,32 +31,10 @@ def registry_server(request, tmp_path_factory):
                 pytest.fail(f"{PG_ENV} is not set but DPA_REQUIRE_POSTGRES asks for the PostgreSQL tests")
             pytest.skip(f"no PostgreSQL server ({PG_ENV} unset)")
         env["DPA_REGISTRY_URL"], drop = _pg_database(os.environ[PG_ENV])
-    log = open(ARTIFACTS / f"streamlit-registry-server-{request.param}.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "assistant/app.py", "--server.port", str(port),
-                             "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                             "--server.fileWatcherType", "none"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env=env)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the Streamlit server did not start")
-            time.sleep(0.3)
-        yield url
+        with serve(f"streamlit-registry-server-{request.param}.log", env) as url:
+            yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
         if drop:
             drop()
 
